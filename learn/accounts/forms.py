@@ -1,0 +1,9 @@
+from django.contrib.auth.forms import UserCreationForm
+
+from learn.accounts.models import User
+
+
+class SignupForm(UserCreationForm):
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ("username",)

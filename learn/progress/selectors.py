@@ -1,0 +1,151 @@
+"""Reads of a learner's progress. Each function issues a fixed number of queries, whatever
+the size of the course or the learner's history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from learn.content.models import Lesson, Module, Question
+from learn.progress.learner import Learner
+from learn.progress.models import LessonMark, QuestionState
+
+
+@dataclass
+class LessonStatus:
+    lesson: Lesson
+    solved: int = 0
+    touched: bool = False
+    marked: bool = False
+
+    @property
+    def total(self) -> int:
+        return self.lesson.question_count
+
+    @property
+    def done(self) -> bool:
+        if self.total == 0:
+            return self.marked
+        return self.solved >= self.total
+
+    @property
+    def state(self) -> str:
+        if self.done:
+            return "done"
+        return "in-progress" if self.touched else "not-started"
+
+
+@dataclass
+class ModuleStatus:
+    module: Module
+    lessons: list[LessonStatus] = field(default_factory=list)
+
+    @property
+    def done_count(self) -> int:
+        return sum(1 for s in self.lessons if s.done)
+
+
+@dataclass
+class Outline:
+    modules: list[ModuleStatus]
+    continue_lesson: Lesson | None
+    due_count: int
+    started: bool
+
+    @property
+    def lesson_count(self) -> int:
+        return sum(len(m.lessons) for m in self.modules)
+
+    @property
+    def done_count(self) -> int:
+        return sum(m.done_count for m in self.modules)
+
+
+def learner_lesson_counts(learner: Learner) -> dict[int, tuple[int, int]]:
+    """lesson id -> (questions solved, questions touched) for active questions."""
+    if not learner.is_known:
+        return {}
+    rows = (
+        QuestionState.objects.filter(learner.q(), question__retired=False)
+        .values("question__lesson_id")
+        .annotate(solved=Count("id", filter=Q(solved_at__isnull=False)), touched=Count("id"))
+    )
+    return {r["question__lesson_id"]: (r["solved"], r["touched"]) for r in rows}
+
+
+def due_count(learner: Learner) -> int:
+    if not learner.is_known:
+        return 0
+    return QuestionState.objects.filter(
+        learner.q(), due_at__lte=timezone.now(), question__retired=False,
+        question__lesson__retired=False,
+    ).count()
+
+
+def course_outline(learner: Learner) -> Outline:
+    lessons = list(Lesson.objects.in_path_order())
+    counts = learner_lesson_counts(learner)
+    marks: set[int] = set()
+    last_lesson_id = None
+    if learner.is_known:
+        marks = set(LessonMark.objects.filter(learner.q()).values_list("lesson_id", flat=True))
+        last = (
+            QuestionState.objects.filter(learner.q(), question__retired=False)
+            .order_by("-last_at")
+            .values_list("question__lesson_id", flat=True)
+            .first()
+        )
+        last_lesson_id = last
+    modules: dict[int, ModuleStatus] = {}
+    statuses: list[LessonStatus] = []
+    for lesson in lessons:
+        solved, touched = counts.get(lesson.pk, (0, 0))
+        status = LessonStatus(lesson, solved, touched > 0, lesson.pk in marks)
+        statuses.append(status)
+        modules.setdefault(lesson.module_id, ModuleStatus(lesson.module)).lessons.append(status)
+    # Continue where you left off: the lesson last worked on if unfinished, else the next
+    # unfinished one after it, else the first unfinished one in the path.
+    start = 0
+    for index, status in enumerate(statuses):
+        if status.lesson.pk == last_lesson_id:
+            start = index
+    ordered = statuses[start:] + statuses[:start]
+    target = next((s.lesson for s in ordered if not s.done), None)
+    return Outline(
+        modules=list(modules.values()),
+        continue_lesson=target,
+        due_count=due_count(learner),
+        started=bool(counts) or bool(marks),
+    )
+
+
+@dataclass
+class QuestionItem:
+    question: Question
+    state: QuestionState | None
+
+    @property
+    def chosen(self) -> list[str]:
+        if self.state is None:
+            return []
+        answer = self.state.last_answer
+        return list(answer.get("choices") or answer.get("order") or [])
+
+
+def lesson_items(lesson: Lesson, learner: Learner) -> tuple[list[QuestionItem], LessonStatus]:
+    questions = list(Question.objects.filter(lesson=lesson, retired=False))
+    states: dict[int, QuestionState] = {}
+    marked = False
+    if learner.is_known:
+        states = {
+            s.question_id: s
+            for s in QuestionState.objects.filter(learner.q(), question__lesson=lesson)
+        }
+        if lesson.question_count == 0:
+            marked = LessonMark.objects.filter(learner.q(), lesson=lesson).exists()
+    items = [QuestionItem(q, states.get(q.pk)) for q in questions]
+    solved = sum(1 for i in items if i.state and i.state.solved_at)
+    status = LessonStatus(lesson, solved, bool(states), marked)
+    return items, status

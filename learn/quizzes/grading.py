@@ -1,0 +1,100 @@
+"""Grade a submitted answer against a question. Pure: no database, no request.
+
+Anything that is not a well-formed answer to this very question raises BadAnswer with a
+message the learner can act on; the view turns it into a 400 and stores nothing."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from django.http import QueryDict
+
+from learn.content.models import Question
+from learn.content.parser import MAX_TEXT_ANSWER, normalise_text_answer
+
+
+class BadAnswer(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class Graded:
+    answer: dict[str, Any]
+    is_correct: bool
+    feedback: dict[str, Any] = field(default_factory=dict)
+
+
+def _values(post: QueryDict, name: str = "answer") -> list[str]:
+    values = post.getlist(name)
+    if len(values) > 50 or any(len(v) > 1000 for v in values):
+        raise BadAnswer("That answer is far larger than any answer to this question.")
+    return values
+
+
+def grade(question: Question, post: QueryDict) -> Graded:
+    data = question.data
+    kind = question.kind
+    if kind in (Question.SINGLE, Question.MULTIPLE):
+        keys = {c["key"] for c in data["choices"]}
+        values = _values(post)
+        if not values:
+            raise BadAnswer("Choose an answer before checking it.")
+        if any(v not in keys for v in values):
+            raise BadAnswer("That choice is not one of this question's choices.")
+        if len(set(values)) != len(values):
+            raise BadAnswer("The same choice was sent twice.")
+        if kind == Question.SINGLE and len(values) != 1:
+            raise BadAnswer("This question takes exactly one choice.")
+        ordered = [c["key"] for c in data["choices"] if c["key"] in set(values)]
+        return Graded({"choices": ordered}, set(values) == set(data["correct"]))
+    if kind == Question.TEXT:
+        values = _values(post)
+        if len(values) != 1 or not values[0].strip():
+            raise BadAnswer("Type an answer before checking it.")
+        if len(values[0]) > MAX_TEXT_ANSWER:
+            raise BadAnswer(f"Answers are at most {MAX_TEXT_ANSWER} characters long.")
+        text = values[0].strip()
+        return Graded({"text": text}, normalise_text_answer(text) in data["answers"])
+    if kind == Question.ORDER:
+        keys = [s["key"] for s in data["steps"]]
+        values = _values(post)
+        if len(values) != len(keys) or any(not v for v in values):
+            raise BadAnswer("Put every step in a position before checking.")
+        if set(values) != set(keys):
+            if any(v not in keys for v in values):
+                raise BadAnswer("That step is not one of this question's steps.")
+            raise BadAnswer("Each step can take only one position; one is used twice.")
+        return Graded({"order": values}, values == data["correct"])
+    if kind == Question.LAB:
+        return _grade_lab(question, post)
+    raise BadAnswer("This question cannot be answered.")
+
+
+def _grade_lab(question: Question, post: QueryDict) -> Graded:
+    from learn.labs.checks import run
+    from learn.labs.limits import MAX_BYTES
+
+    values = post.getlist("source")
+    if len(values) != 1:
+        raise BadAnswer("Send the file in the editor to check it.")
+    source = values[0].replace("\r\n", "\n")
+    size = len(source.encode())
+    if size > MAX_BYTES:
+        raise BadAnswer(
+            f"The file is {size // 1024} KB; the limit is {MAX_BYTES // 1024} KB. "
+            "Nothing was saved: trim it and check again."
+        )
+    if not source.strip():
+        raise BadAnswer("The editor is empty: write the file, then check it.")
+    results = run(data_kind(question), source, question.data["checks"])
+    passed = bool(results) and all(r.passed for r in results)
+    return Graded(
+        {"source": source}, passed, {"checks": [asdict(r) for r in results]}
+    )
+
+
+def data_kind(question: Question) -> str:
+    return str(question.data["lab_kind"])

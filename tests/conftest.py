@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from learn.content.models import Question
+from learn.content.services import course_sync
+
+FIXTURE_COURSE = Path(__file__).parent / "fixtures" / "course"
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    return f"database engine: {engine}"
+
+
+@pytest.fixture
+def course(db: Any) -> dict[str, Question]:
+    """The small fixture course (every question kind), synced."""
+    course_sync(root=FIXTURE_COURSE)
+    return {q.key: q for q in Question.objects.all()}
+
+
+@pytest.fixture
+def make_user(django_user_model: Any) -> Any:
+    def make(username: str = "ada", password: str = "correct-horse-battery-9") -> Any:
+        return django_user_model.objects.create_user(username=username, password=password)
+
+    return make
+
+
+def db_engine() -> str:
+    return connection.vendor
