@@ -11,6 +11,7 @@ urlpatterns = [
     path("lessons/<slug:slug>/", lessons.lesson, name="lesson"),
     path("lessons/<slug:slug>/done/", lessons.mark_done, name="lesson_done"),
     path("questions/<slug:key>/answer/", quizzes.answer, name="answer"),
+    path("review/", include("learn.review.urls")),
     path("accounts/", include("learn.accounts.urls")),
     path("healthz", core.healthz, name="healthz"),
     path("readyz", core.readyz, name="readyz"),

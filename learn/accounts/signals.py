@@ -9,7 +9,9 @@ from learn.progress.services import learner_merge
 
 
 @receiver(user_logged_in)
-def move_anonymous_answers(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+def move_anonymous_answers(
+    sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any
+) -> None:
     """Answers given before signing up or logging in follow the learner into the account."""
     if request is None or not hasattr(request, "session"):
         return

@@ -27,6 +27,4 @@ def signup(request: HttpRequest) -> HttpResponse:
             return redirect(_next_url(request))
     else:
         form = SignupForm()
-    return render(
-        request, "accounts/signup.html", {"form": form, "next": _next_url(request)}
-    )
+    return render(request, "accounts/signup.html", {"form": form, "next": _next_url(request)})

@@ -128,7 +128,9 @@ def _item_lines(text: str, key: str) -> list[int]:
         return []
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
-            if getattr(key_node, "value", None) == key and isinstance(value_node, yaml.SequenceNode):
+            if getattr(key_node, "value", None) == key and isinstance(
+                value_node, yaml.SequenceNode
+            ):
                 return [item.start_mark.line for item in value_node.value]
     return []
 
@@ -216,7 +218,9 @@ class CourseParser:
             slug = match.group(2)
             if slug in seen_modules:
                 self.report.add(
-                    self.rel(folder), 1, f"duplicate module slug {slug!r} (also {seen_modules[slug]})"
+                    self.rel(folder),
+                    1,
+                    f"duplicate module slug {slug!r} (also {seen_modules[slug]})",
                 )
                 continue
             seen_modules[slug] = self.rel(folder)
@@ -263,7 +267,9 @@ class CourseParser:
     def parse_lesson(self, path: Path, slug: str) -> LessonSpec | None:
         rel = self.rel(path)
         if slug in self.seen_lessons:
-            self.report.add(rel, 1, f"duplicate lesson slug {slug!r} (also {self.seen_lessons[slug]})")
+            self.report.add(
+                rel, 1, f"duplicate lesson slug {slug!r} (also {self.seen_lessons[slug]})"
+            )
             return None
         self.seen_lessons[slug] = rel
         text = path.read_text(encoding="utf-8")
@@ -381,7 +387,9 @@ class CourseParser:
         qid = data.get("id")
         if not isinstance(qid, str) or not STABLE_ID.match(qid):
             self.report.add(
-                path, at("id"), f"{what} id must be 3-80 characters of a-z, 0-9 and '-' (got {qid!r})"
+                path,
+                at("id"),
+                f"{what} id must be 3-80 characters of a-z, 0-9 and '-' (got {qid!r})",
             )
         elif qid in self.seen_ids:
             self.report.add(path, at("id"), f"duplicate id {qid!r} (also {self.seen_ids[qid]})")
@@ -430,7 +438,9 @@ class CourseParser:
                 or not answers
                 or not all(isinstance(a, str | int | float) and str(a).strip() for a in answers)
             ):
-                self.report.add(path, at("answers"), f"quiz {qid!r} needs a list of accepted answers")
+                self.report.add(
+                    path, at("answers"), f"quiz {qid!r} needs a list of accepted answers"
+                )
             else:
                 payload = {
                     "answers": sorted({normalise_text_answer(str(a)) for a in answers}),
@@ -459,7 +469,9 @@ class CourseParser:
         rendered, correct, keys = [], [], set()
         for index, choice in enumerate(choices):
             line = first_line + (item_lines[index] if index < len(item_lines) else 0)
-            if not isinstance(choice, dict) or not isinstance(choice.get("text"), str | int | float):
+            if not isinstance(choice, dict) or not isinstance(
+                choice.get("text"), str | int | float
+            ):
                 self.report.add(path, line, "a choice must be a mapping with text (and correct)")
                 continue
             for key in choice:
@@ -483,7 +495,9 @@ class CourseParser:
             self.report.add(path, at("choices"), f"quiz {qid!r} has no correct choice")
         elif kind == "single" and len(correct) > 1:
             self.report.add(
-                path, at("choices"), f"single-choice quiz {qid!r} has {len(correct)} correct choices"
+                path,
+                at("choices"),
+                f"single-choice quiz {qid!r} has {len(correct)} correct choices",
             )
         return {"choices": rendered, "correct": correct}
 
@@ -494,7 +508,9 @@ class CourseParser:
             or len(steps) < 3
             or not all(isinstance(s, str | int | float) for s in steps)
         ):
-            self.report.add(path, at("steps"), f"order quiz {qid!r} needs a list of 3 or more steps")
+            self.report.add(
+                path, at("steps"), f"order quiz {qid!r} needs a list of 3 or more steps"
+            )
             return {}
         keys = [choice_key(str(step)) for step in steps]
         if len(set(keys)) != len(keys):

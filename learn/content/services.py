@@ -26,9 +26,15 @@ class CourseInvalid(Exception):
 
 @dataclass
 class SyncReport:
-    created: dict[str, int] = field(default_factory=lambda: {"module": 0, "lesson": 0, "question": 0})
-    updated: dict[str, int] = field(default_factory=lambda: {"module": 0, "lesson": 0, "question": 0})
-    retired: dict[str, int] = field(default_factory=lambda: {"module": 0, "lesson": 0, "question": 0})
+    created: dict[str, int] = field(
+        default_factory=lambda: {"module": 0, "lesson": 0, "question": 0}
+    )
+    updated: dict[str, int] = field(
+        default_factory=lambda: {"module": 0, "lesson": 0, "question": 0}
+    )
+    retired: dict[str, int] = field(
+        default_factory=lambda: {"module": 0, "lesson": 0, "question": 0}
+    )
 
     @property
     def changed(self) -> bool:
@@ -59,8 +65,15 @@ def _lock() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_SYNC_LOCK_ID])
 
 
-def _upsert(model: Any, existing: dict[str, Any], key_field: str, key: str, fields: dict[str, Any],
-            report: SyncReport, name: str) -> Any:
+def _upsert(
+    model: Any,
+    existing: dict[str, Any],
+    key_field: str,
+    key: str,
+    fields: dict[str, Any],
+    report: SyncReport,
+    name: str,
+) -> Any:
     digest = _digest(fields)
     row = existing.get(key)
     if row is None:
@@ -91,15 +104,22 @@ def course_sync(*, root: Path | None = None) -> SyncReport:
         lesson_position = 0
         for module_index, spec in enumerate(modules, start=1):
             module = _upsert(
-                Module, existing_modules, "slug", spec.slug,
+                Module,
+                existing_modules,
+                "slug",
+                spec.slug,
                 {"title": spec.title, "summary": spec.summary, "position": module_index},
-                report, "module",
+                report,
+                "module",
             )
             seen_modules.add(spec.slug)
             for lesson_spec in spec.lessons:
                 lesson_position += 1
                 lesson = _upsert(
-                    Lesson, existing_lessons, "slug", lesson_spec.slug,
+                    Lesson,
+                    existing_lessons,
+                    "slug",
+                    lesson_spec.slug,
                     {
                         "module_id": module.pk,
                         "title": lesson_spec.title,
@@ -112,12 +132,16 @@ def course_sync(*, root: Path | None = None) -> SyncReport:
                         "position": lesson_position,
                         "question_count": len(lesson_spec.questions),
                     },
-                    report, "lesson",
+                    report,
+                    "lesson",
                 )
                 seen_lessons.add(lesson_spec.slug)
                 for position, question in enumerate(lesson_spec.questions, start=1):
                     _upsert(
-                        Question, existing_questions, "key", question.key,
+                        Question,
+                        existing_questions,
+                        "key",
+                        question.key,
                         {
                             "lesson_id": lesson.pk,
                             "kind": question.kind,
@@ -127,7 +151,8 @@ def course_sync(*, root: Path | None = None) -> SyncReport:
                             "explanation_html": question.explanation_html,
                             "hint_html": question.hint_html,
                         },
-                        report, "question",
+                        report,
+                        "question",
                     )
                     seen_questions.add(question.key)
         for name, existing, seen in (

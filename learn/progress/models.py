@@ -16,7 +16,10 @@ class Attempt(models.Model):
     SOURCES = [(s, s) for s in (LESSON, REVIEW, LIVE)]
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="attempts",
     )
     anon_key = models.CharField(max_length=32, blank=True, db_index=True)
@@ -30,12 +33,18 @@ class Attempt(models.Model):
         ordering = ["created_at", "pk"]
         indexes = [models.Index(fields=["user", "question", "created_at"])]
 
+    def __str__(self) -> str:
+        return f"{self.question_id}: {'right' if self.is_correct else 'wrong'}"
+
 
 class QuestionState(models.Model):
     """One learner's standing on one question, kept in step with Attempt by attempt_submit."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="question_states",
     )
     anon_key = models.CharField(max_length=32, blank=True, db_index=True)
@@ -56,21 +65,29 @@ class QuestionState(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "question"], condition=Q(user__isnull=False),
+                fields=["user", "question"],
+                condition=Q(user__isnull=False),
                 name="one_state_per_user_question",
             ),
             models.UniqueConstraint(
-                fields=["anon_key", "question"], condition=Q(user__isnull=True),
+                fields=["anon_key", "question"],
+                condition=Q(user__isnull=True),
                 name="one_state_per_anon_question",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.question_id}: {self.tries} tries"
 
 
 class LessonMark(models.Model):
     """'Mark as done' for a lesson that has no questions."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="lesson_marks",
     )
     anon_key = models.CharField(max_length=32, blank=True, db_index=True)
@@ -80,11 +97,16 @@ class LessonMark(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "lesson"], condition=Q(user__isnull=False),
+                fields=["user", "lesson"],
+                condition=Q(user__isnull=False),
                 name="one_mark_per_user_lesson",
             ),
             models.UniqueConstraint(
-                fields=["anon_key", "lesson"], condition=Q(user__isnull=True),
+                fields=["anon_key", "lesson"],
+                condition=Q(user__isnull=True),
                 name="one_mark_per_anon_lesson",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"lesson {self.lesson_id} done"

@@ -4,6 +4,7 @@ the size of the course or the learner's history."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -75,11 +76,19 @@ def learner_lesson_counts(learner: Learner) -> dict[int, tuple[int, int]]:
     return {r["question__lesson_id"]: (r["solved"], r["touched"]) for r in rows}
 
 
+def due_cutoff() -> datetime:
+    """Due "today": anything scheduled before the end of the current day."""
+    now = timezone.localtime()
+    return now.replace(hour=23, minute=59, second=59, microsecond=999999)
+
+
 def due_count(learner: Learner) -> int:
     if not learner.is_known:
         return 0
     return QuestionState.objects.filter(
-        learner.q(), due_at__lte=timezone.now(), question__retired=False,
+        learner.q(),
+        due_at__lte=due_cutoff(),
+        question__retired=False,
         question__lesson__retired=False,
     ).count()
 

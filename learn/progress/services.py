@@ -26,7 +26,8 @@ def _locked_state(*, learner: Learner, question: Question) -> QuestionState:
     try:
         with transaction.atomic():
             return QuestionState.objects.create(
-                **learner.owner(), question=question,
+                **learner.owner(),
+                question=question,
                 first_at=timezone.now(),
             )
     except IntegrityError:
@@ -47,8 +48,12 @@ def attempt_submit(
     now = timezone.now()
     with transaction.atomic():
         attempt = Attempt.objects.create(
-            **learner.owner(), question=question, answer=answer, is_correct=is_correct,
-            source=source, created_at=now,
+            **learner.owner(),
+            question=question,
+            answer=answer,
+            is_correct=is_correct,
+            source=source,
+            created_at=now,
         )
         state = _locked_state(learner=learner, question=question)
         if state.tries == 0:

@@ -91,9 +91,7 @@ def _grade_lab(question: Question, post: QueryDict) -> Graded:
         raise BadAnswer("The editor is empty: write the file, then check it.")
     results = run(data_kind(question), source, question.data["checks"])
     passed = bool(results) and all(r.passed for r in results)
-    return Graded(
-        {"source": source}, passed, {"checks": [asdict(r) for r in results]}
-    )
+    return Graded({"source": source}, passed, {"checks": [asdict(r) for r in results]})
 
 
 def data_kind(question: Question) -> str:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -10,20 +12,31 @@ from learn.progress.models import Attempt
 from learn.progress.selectors import QuestionItem
 from learn.progress.services import attempt_submit
 from learn.quizzes.grading import BadAnswer, grade
+from learn.review.selectors import ReviewItem, review_for
 
 
 def _bad(request: HttpRequest, message: str, question: Question | None = None) -> HttpResponse:
     """A 400 that says what was wrong; nothing was stored."""
     if request.htmx:
         return render(request, "lesson.html#answer-error", {"message": message}, status=400)
-    return render(
-        request, "error.html", {"message": message, "question": question}, status=400
-    )
+    return render(request, "error.html", {"message": message, "question": question}, status=400)
 
 
-def _back_url(question: Question, source: str) -> str:
+def _review_return(request: HttpRequest) -> tuple[str, dict[str, str]]:
+    """Where on the review page the learner answered from (only /review/ URLs are trusted)."""
+    target = request.POST.get("return_to", "")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or parts.path != "/review/":
+        return "/review/", {}
+    query = {k: v for k, v in parse_qsl(parts.query) if k in ("filter", "module")}
+    return "/review/", query
+
+
+def _back_url(request: HttpRequest, question: Question, source: str) -> str:
     if source == Attempt.REVIEW:
-        return f"/review/#{question.anchor}"
+        path, query = _review_return(request)
+        query["just"] = question.key
+        return f"{path}?{urlencode(query)}#{question.anchor}"
     return f"{question.lesson.get_absolute_url()}#{question.anchor}"
 
 
@@ -55,6 +68,18 @@ def answer(request: HttpRequest, key: str) -> HttpResponse:
         feedback=graded.feedback,
         source=source,
     )
+    if request.htmx and source == Attempt.REVIEW:
+        _, query = _review_return(request)
+        review = review_for(
+            learner, active_filter=query.get("filter", "all"), module=query.get("module", "")
+        )
+        context = {
+            "item": ReviewItem(question, state),
+            "review": review,
+            "source_page": Attempt.REVIEW,
+            "return_to": request.POST.get("return_to", "/review/"),
+        }
+        return render(request, "review.html#answered", context)
     if request.htmx:
         return render(request, "lesson.html#feedback", {"item": QuestionItem(question, state)})
-    return redirect(_back_url(question, source))
+    return redirect(_back_url(request, question, source))

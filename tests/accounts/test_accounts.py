@@ -45,8 +45,11 @@ def test_change_password(client: Client, db, make_user) -> None:
     client.force_login(user)
     response = client.post(
         "/accounts/password/",
-        {"old_password": PASSWORD, "new_password1": "another-long-phrase-42",
-         "new_password2": "another-long-phrase-42"},
+        {
+            "old_password": PASSWORD,
+            "new_password1": "another-long-phrase-42",
+            "new_password2": "another-long-phrase-42",
+        },
     )
     assert response.status_code == 302
     user.refresh_from_db()

@@ -15,8 +15,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_answer_a_question_by_keyboard(live_server, page) -> None:
     course_sync(root=FIXTURE_COURSE)
     question = Question.objects.get(key="t-single")
-    right, wrong = question.data["correct"][0], next(
-        c["key"] for c in question.data["choices"] if c["key"] not in question.data["correct"]
+    right, wrong = (
+        question.data["correct"][0],
+        next(
+            c["key"] for c in question.data["choices"] if c["key"] not in question.data["correct"]
+        ),
     )
     page.goto(f"{live_server.url}/lessons/first/")
     page.evaluate("window.__sameDocument = true")

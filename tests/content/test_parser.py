@@ -92,7 +92,8 @@ def test_every_problem_is_reported_with_path_and_line(broken: Path) -> None:
         "lessons/01-broken/01-mistakes.md:35: duplicate id 'b-no-correct' "
         "(also lessons/01-broken/01-mistakes.md:11)",
         "lessons/01-broken/01-mistakes.md:40: unknown key 'colour' in quiz",
-        "lessons/01-broken/01-mistakes.md:47: bad YAML: expected ',' or ']', but got '<stream end>'",
+        "lessons/01-broken/01-mistakes.md:47: bad YAML: "
+        "expected ',' or ']', but got '<stream end>'",
         "lessons/02-empty:1: empty module: it has no lessons",
     ]
 

@@ -34,7 +34,10 @@ def test_sync_creates_rows_with_prerendered_html(db: None) -> None:
     html = "".join(p.get("html", "") for p in lesson.parts)
     assert '<div class="codehilite">' in html
     assert [p["question"] for p in lesson.parts if "question" in p] == [
-        "t-single", "t-multiple", "t-text", "t-order",
+        "t-single",
+        "t-multiple",
+        "t-text",
+        "t-order",
     ]
     assert 'href="#images"' in lesson.toc_html
     assert lesson.question_count == 4
@@ -44,7 +47,9 @@ def test_second_sync_without_changes_writes_nothing(db: None) -> None:
     course_sync(root=FIXTURE_COURSE)
     with CaptureQueriesContext(connection) as ctx:
         report = course_sync(root=FIXTURE_COURSE)
-    writes = [q["sql"] for q in ctx.captured_queries if q["sql"].lstrip().upper().startswith(WRITES)]
+    writes = [
+        q["sql"] for q in ctx.captured_queries if q["sql"].lstrip().upper().startswith(WRITES)
+    ]
     assert writes == []
     assert not report.changed
 
@@ -54,8 +59,10 @@ def test_editing_and_reordering_keeps_progress(db: None, editable: Path, make_us
     user = make_user()
     question = Question.objects.get(key="t-single")
     attempt_submit(
-        learner=Learner(user_id=user.pk), question=question,
-        answer={"choices": question.data["correct"]}, is_correct=True,
+        learner=Learner(user_id=user.pk),
+        question=question,
+        answer={"choices": question.data["correct"]},
+        is_correct=True,
     )
     # Renumber the modules (02 before 01) and edit the question's wording.
     (editable / "01-basics").rename(editable / "03-basics")
@@ -66,19 +73,24 @@ def test_editing_and_reordering_keeps_progress(db: None, editable: Path, make_us
     question.refresh_from_db()
     assert question.prompt_html == "What is an image, really?"
     assert list(Module.objects.order_by("position").values_list("slug", flat=True)) == [
-        "more", "basics",
+        "more",
+        "basics",
     ]
     state = QuestionState.objects.get(user=user, question=question)
     assert state.solved_at is not None
     assert Attempt.objects.filter(user=user, question=question).count() == 1
 
 
-def test_a_removed_question_is_retired_with_its_attempts(db: None, editable: Path, make_user) -> None:
+def test_a_removed_question_is_retired_with_its_attempts(
+    db: None, editable: Path, make_user
+) -> None:
     course_sync(root=editable)
     user = make_user()
     question = Question.objects.get(key="t-second")
     attempt_submit(
-        learner=Learner(user_id=user.pk), question=question, answer={"choices": []},
+        learner=Learner(user_id=user.pk),
+        question=question,
+        answer={"choices": []},
         is_correct=False,
     )
     lesson = editable / "02-more" / "01-second.md"

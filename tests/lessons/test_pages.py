@@ -113,8 +113,13 @@ def add_attempts(user_id: int, count: int) -> None:
 
 @pytest.mark.parametrize(("lessons", "attempts"), [(1, 0), (1, 500), (30, 0), (30, 500)])
 def test_query_budgets_do_not_grow(
-    client: Client, db, tmp_path: Path, make_user, django_assert_max_num_queries,
-    lessons: int, attempts: int,
+    client: Client,
+    db,
+    tmp_path: Path,
+    make_user,
+    django_assert_max_num_queries,
+    lessons: int,
+    attempts: int,
 ) -> None:
     write_course(tmp_path / "lessons", lessons)
     course_sync(root=tmp_path / "lessons")
@@ -128,7 +133,8 @@ def test_query_budgets_do_not_grow(
         assert client.get("/lessons/lesson-1/").status_code == 200
     with django_assert_max_num_queries(ANSWER_BUDGET):
         response = client.post(
-            "/questions/q-1-a/answer/", right_answer(Question.objects.get(key="q-1-a")),
+            "/questions/q-1-a/answer/",
+            right_answer(Question.objects.get(key="q-1-a")),
             HTTP_HX_REQUEST="true",
         )
         assert response.status_code == 200

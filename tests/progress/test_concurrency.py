@@ -32,7 +32,9 @@ def test_concurrent_answers_lose_nothing_and_duplicate_nothing(django_user_model
         try:
             # Half the threads are one learner hammering the same state row (first answers
             # race on the unique constraint); the others are anonymous learners.
-            learner = Learner(user_id=shared.pk) if index % 2 else Learner(anon_key=f"k{index:031d}")
+            learner = (
+                Learner(user_id=shared.pk) if index % 2 else Learner(anon_key=f"k{index:031d}")
+            )
             barrier.wait()
             for n in range(ANSWERS_EACH):
                 attempt_submit(

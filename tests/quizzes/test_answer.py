@@ -67,7 +67,9 @@ def test_attempts_are_kept_never_overwritten(client: Client, course) -> None:
     client.post(url(question), right_answer(question))
     client.post(url(question), wrong_answer(question))
     assert list(
-        Attempt.objects.filter(question=question).order_by("pk").values_list("is_correct", flat=True)
+        Attempt.objects.filter(question=question)
+        .order_by("pk")
+        .values_list("is_correct", flat=True)
     ) == [False, True, False]
     state = QuestionState.objects.get(question=question)
     assert (state.tries, state.correct_tries, state.first_try_correct) == (3, 1, False)
@@ -158,8 +160,9 @@ def test_nothing_in_the_page_reveals_the_answer_before_answering(client: Client,
         if question.kind == "text":
             assert "docker ps" not in page and "docker container ls" not in page
         if question.kind == "order":
-            positions = re.findall(r'<select name="answer" id="q-t-order-pos-1">(.*?)</select>',
-                                   page, re.DOTALL)
+            positions = re.findall(
+                r'<select name="answer" id="q-t-order-pos-1">(.*?)</select>', page, re.DOTALL
+            )
             first_option = re.findall(r'<option value="([0-9a-f]{10})"', positions[0])
             assert first_option != question.data["correct"]
 

@@ -5,67 +5,106 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Module',
+            name="Module",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=80, unique=True)),
-                ('title', models.CharField(max_length=200)),
-                ('summary', models.TextField(blank=True)),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('retired', models.BooleanField(default=False)),
-                ('source_hash', models.CharField(blank=True, max_length=64)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=80, unique=True)),
+                ("title", models.CharField(max_length=200)),
+                ("summary", models.TextField(blank=True)),
+                ("position", models.PositiveIntegerField(default=0)),
+                ("retired", models.BooleanField(default=False)),
+                ("source_hash", models.CharField(blank=True, max_length=64)),
             ],
             options={
-                'ordering': ['position'],
+                "ordering": ["position"],
             },
         ),
         migrations.CreateModel(
-            name='Lesson',
+            name="Lesson",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=80, unique=True)),
-                ('title', models.CharField(max_length=200)),
-                ('summary', models.TextField(blank=True)),
-                ('minutes', models.PositiveSmallIntegerField(default=10)),
-                ('objectives', models.JSONField(default=list)),
-                ('parts', models.JSONField(default=list)),
-                ('toc_html', models.TextField(blank=True)),
-                ('source_path', models.CharField(blank=True, max_length=300)),
-                ('position', models.PositiveIntegerField(db_index=True, default=0)),
-                ('question_count', models.PositiveSmallIntegerField(default=0)),
-                ('retired', models.BooleanField(default=False)),
-                ('source_hash', models.CharField(blank=True, max_length=64)),
-                ('module', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='lessons', to='content.module')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=80, unique=True)),
+                ("title", models.CharField(max_length=200)),
+                ("summary", models.TextField(blank=True)),
+                ("minutes", models.PositiveSmallIntegerField(default=10)),
+                ("objectives", models.JSONField(default=list)),
+                ("parts", models.JSONField(default=list)),
+                ("toc_html", models.TextField(blank=True)),
+                ("source_path", models.CharField(blank=True, max_length=300)),
+                ("position", models.PositiveIntegerField(db_index=True, default=0)),
+                ("question_count", models.PositiveSmallIntegerField(default=0)),
+                ("retired", models.BooleanField(default=False)),
+                ("source_hash", models.CharField(blank=True, max_length=64)),
+                (
+                    "module",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="lessons",
+                        to="content.module",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position'],
+                "ordering": ["position"],
             },
         ),
         migrations.CreateModel(
-            name='Question',
+            name="Question",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(max_length=80, unique=True)),
-                ('kind', models.CharField(choices=[('single', 'single'), ('multiple', 'multiple'), ('text', 'text'), ('order', 'order'), ('lab', 'lab')], max_length=10)),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('prompt_html', models.TextField()),
-                ('data', models.JSONField(default=dict)),
-                ('explanation_html', models.TextField()),
-                ('hint_html', models.TextField(blank=True)),
-                ('retired', models.BooleanField(default=False)),
-                ('source_hash', models.CharField(blank=True, max_length=64)),
-                ('lesson', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='questions', to='content.lesson')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.SlugField(max_length=80, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("single", "single"),
+                            ("multiple", "multiple"),
+                            ("text", "text"),
+                            ("order", "order"),
+                            ("lab", "lab"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(default=0)),
+                ("prompt_html", models.TextField()),
+                ("data", models.JSONField(default=dict)),
+                ("explanation_html", models.TextField()),
+                ("hint_html", models.TextField(blank=True)),
+                ("retired", models.BooleanField(default=False)),
+                ("source_hash", models.CharField(blank=True, max_length=64)),
+                (
+                    "lesson",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="questions",
+                        to="content.lesson",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['lesson__position', 'position'],
+                "ordering": ["lesson__position", "position"],
             },
         ),
     ]

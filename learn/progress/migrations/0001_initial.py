@@ -7,66 +7,165 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('content', '0001_initial'),
+        ("content", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Attempt',
+            name="Attempt",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('anon_key', models.CharField(blank=True, db_index=True, max_length=32)),
-                ('answer', models.JSONField()),
-                ('is_correct', models.BooleanField()),
-                ('source', models.CharField(choices=[('lesson', 'lesson'), ('review', 'review'), ('live', 'live')], default='lesson', max_length=10)),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('question', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='attempts', to='content.question')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='attempts', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("anon_key", models.CharField(blank=True, db_index=True, max_length=32)),
+                ("answer", models.JSONField()),
+                ("is_correct", models.BooleanField()),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("lesson", "lesson"), ("review", "review"), ("live", "live")],
+                        default="lesson",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now),
+                ),
+                (
+                    "question",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="attempts",
+                        to="content.question",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attempts",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'pk'],
-                'indexes': [models.Index(fields=['user', 'question', 'created_at'], name='progress_at_user_id_ef1378_idx')],
+                "ordering": ["created_at", "pk"],
+                "indexes": [
+                    models.Index(
+                        fields=["user", "question", "created_at"],
+                        name="progress_at_user_id_ef1378_idx",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='LessonMark',
+            name="LessonMark",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('anon_key', models.CharField(blank=True, db_index=True, max_length=32)),
-                ('done_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('lesson', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='content.lesson')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='lesson_marks', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("anon_key", models.CharField(blank=True, db_index=True, max_length=32)),
+                ("done_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "lesson",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="content.lesson",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lesson_marks",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(condition=models.Q(('user__isnull', False)), fields=('user', 'lesson'), name='one_mark_per_user_lesson'), models.UniqueConstraint(condition=models.Q(('user__isnull', True)), fields=('anon_key', 'lesson'), name='one_mark_per_anon_lesson')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("user__isnull", False)),
+                        fields=("user", "lesson"),
+                        name="one_mark_per_user_lesson",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("user__isnull", True)),
+                        fields=("anon_key", "lesson"),
+                        name="one_mark_per_anon_lesson",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='QuestionState',
+            name="QuestionState",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('anon_key', models.CharField(blank=True, db_index=True, max_length=32)),
-                ('tries', models.PositiveIntegerField(default=0)),
-                ('correct_tries', models.PositiveIntegerField(default=0)),
-                ('first_try_correct', models.BooleanField(default=False)),
-                ('solved_at', models.DateTimeField(blank=True, null=True)),
-                ('last_correct', models.BooleanField(default=False)),
-                ('last_answer', models.JSONField(default=dict)),
-                ('last_feedback', models.JSONField(default=dict)),
-                ('first_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('last_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('box', models.PositiveSmallIntegerField(default=0)),
-                ('due_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('question', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='states', to='content.question')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='question_states', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("anon_key", models.CharField(blank=True, db_index=True, max_length=32)),
+                ("tries", models.PositiveIntegerField(default=0)),
+                ("correct_tries", models.PositiveIntegerField(default=0)),
+                ("first_try_correct", models.BooleanField(default=False)),
+                ("solved_at", models.DateTimeField(blank=True, null=True)),
+                ("last_correct", models.BooleanField(default=False)),
+                ("last_answer", models.JSONField(default=dict)),
+                ("last_feedback", models.JSONField(default=dict)),
+                ("first_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("last_at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                ("box", models.PositiveSmallIntegerField(default=0)),
+                ("due_at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                (
+                    "question",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="states",
+                        to="content.question",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="question_states",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(condition=models.Q(('user__isnull', False)), fields=('user', 'question'), name='one_state_per_user_question'), models.UniqueConstraint(condition=models.Q(('user__isnull', True)), fields=('anon_key', 'question'), name='one_state_per_anon_question')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("user__isnull", False)),
+                        fields=("user", "question"),
+                        name="one_state_per_user_question",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("user__isnull", True)),
+                        fields=("anon_key", "question"),
+                        name="one_state_per_anon_question",
+                    ),
+                ],
             },
         ),
     ]

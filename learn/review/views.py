@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from learn.progress.learner import learner_from_request
+from learn.review.selectors import review_for
+
+
+@require_GET
+def review(request: HttpRequest) -> HttpResponse:
+    data = review_for(
+        learner_from_request(request),
+        active_filter=request.GET.get("filter", "all"),
+        module=request.GET.get("module", ""),
+        keep=request.GET.get("just", ""),
+    )
+    context = {"review": data, "source_page": "review", "return_to": request.get_full_path()}
+    if request.htmx and request.htmx.target == "review-main":
+        return render(request, "review.html#main", context)
+    return render(request, "review.html", context)
