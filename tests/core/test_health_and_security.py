@@ -91,3 +91,13 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(db) -> None:
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA journal_mode")
         assert cursor.fetchone()[0] == "wal"
+
+
+def test_probes_by_pod_ip_over_http_pass_host_checks_and_https_redirect(db, settings) -> None:
+    settings.ALLOWED_HOSTS = ["learn.example.com"]
+    settings.SECURE_SSL_REDIRECT = True
+    client = Client(HTTP_HOST="10.244.1.17:8000")
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/readyz").status_code == 200
+    # Everything else still gets host validation.
+    assert client.get("/").status_code == 400
