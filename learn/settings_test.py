@@ -1,6 +1,7 @@
 """Settings for the test suite: production settings with HTTPS off and a fast hasher."""
 
 import os
+import tempfile
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
 os.environ.setdefault("DJANGO_HTTPS", "0")
@@ -16,4 +17,7 @@ STORAGES["staticfiles"] = {  # noqa: F405
 # A file, not SQLite's shared-cache memory database: the concurrency tests need real
 # WAL locking with the busy timeout, exactly as in production.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}  # noqa: F405
+    # One file per test process, so parallel runs never share (and clobber) a database.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"learn-test-{os.getpid()}.sqlite3")
+    }
