@@ -4,10 +4,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import connection
-
-from learn.content.models import Question
-from learn.content.services import course_sync
 
 FIXTURE_COURSE = Path(__file__).parent / "fixtures" / "course"
 
@@ -20,8 +16,13 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 
 @pytest.fixture
-def course(db: Any) -> dict[str, Question]:
+def course(db: Any) -> dict[str, Any]:
     """The small fixture course (every question kind), synced."""
+    # Imported here so test folders that need no Django (tests/labs, tests/deploy) can run
+    # with `-p no:django`.
+    from learn.content.models import Question
+    from learn.content.services import course_sync
+
     course_sync(root=FIXTURE_COURSE)
     return {q.key: q for q in Question.objects.all()}
 
@@ -33,6 +34,3 @@ def make_user(django_user_model: Any) -> Any:
 
     return make
 
-
-def db_engine() -> str:
-    return connection.vendor
