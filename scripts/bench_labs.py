@@ -1,0 +1,290 @@
+#!/usr/bin/env python3
+"""Lab checker benchmark: how long one submission takes to check, in this process.
+
+Not a test: it measures. The issue's budget is under 100 ms per submission, hadolint
+excluded (it is a separate binary whose start-up we do not control). It times
+`learn.labs.checks.run()` on three typical submissions with every check of their kind on:
+
+- kubernetes: a Deployment, a Service and a HorizontalPodAutoscaler,
+- compose: web + db + cache with healthchecks, depends_on conditions and a named volume,
+- rbac: a ServiceAccount, a Role and a RoleBinding, with 4 allowed and 5 denied requests,
+
+and prints, per submission, the cold first call (import of the checker modules plus the
+schema loads that happen once per process) and mean / p50 / p95 over N warm iterations.
+It also prints how much faster the cached Kubernetes validator is than calling
+`kubernetes_validate.validate()` per document.
+
+    python scripts/bench_labs.py                # 300 iterations
+    python scripts/bench_labs.py -n 1000
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+BUDGET_MS = 100.0
+
+KUBERNETES = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  labels: {app.kubernetes.io/name: web}
+spec:
+  replicas: 3
+  strategy:
+    type: RollingUpdate
+    rollingUpdate: {maxSurge: 1, maxUnavailable: 0}
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      securityContext: {runAsNonRoot: true, runAsUser: 10001}
+      containers:
+        - name: web
+          image: registry.example.com/learn/web:1.4.2
+          args: ["gunicorn", "learn.wsgi", "--bind", "0.0.0.0:8000"]
+          ports:
+            - {name: http, containerPort: 8000}
+          env:
+            - {name: DJANGO_SETTINGS_MODULE, value: learn.settings}
+            - name: DATABASE_URL
+              valueFrom: {secretKeyRef: {name: web, key: database-url}}
+          resources:
+            requests: {cpu: 100m, memory: 128Mi}
+            limits: {cpu: 500m, memory: 256Mi}
+          readinessProbe:
+            httpGet: {path: /healthz, port: http}
+            periodSeconds: 5
+          livenessProbe:
+            httpGet: {path: /healthz, port: http}
+            initialDelaySeconds: 10
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  selector: {app: web}
+  ports:
+    - {name: http, port: 80, targetPort: http}
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: web
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+  minReplicas: 3
+  maxReplicas: 10
+  metrics:
+    - type: Resource
+      resource:
+        name: cpu
+        target: {type: Utilization, averageUtilization: 70}
+"""
+KUBERNETES_CHECKS: dict[str, Any] = {
+    "schema": True,
+    "kinds": ["Deployment", "Service", "HorizontalPodAutoscaler"],
+    "selector_matches_template": True,
+    "service_matches_pods": True,
+    "resources": True,
+    "probes": True,
+    "no_latest": True,
+    "replicas": 3,
+    "rolling_update": {"maxSurge": 1, "maxUnavailable": 0},
+    "hpa_target": True,
+}
+
+COMPOSE = """\
+x-restart: &restart
+  restart: unless-stopped
+services:
+  web:
+    <<: *restart
+    build: .
+    image: learn-web:1.4.2
+    ports: ["8000:8000"]
+    environment:
+      DATABASE_URL: postgres://postgres:postgres@db:5432/learn
+      REDIS_URL: redis://cache:6379/0
+    depends_on:
+      db: {condition: service_healthy}
+      cache: {condition: service_started}
+  db:
+    <<: *restart
+    image: postgres:16
+    environment: {POSTGRES_PASSWORD: postgres, POSTGRES_DB: learn}
+    volumes: ["pgdata:/var/lib/postgresql/data"]
+    healthcheck:
+      test: ["CMD", "pg_isready", "-U", "postgres"]
+      interval: 5s
+      timeout: 3s
+      retries: 10
+  cache:
+    <<: *restart
+    image: redis:7-alpine
+volumes:
+  pgdata: {}
+"""
+COMPOSE_CHECKS: dict[str, Any] = {
+    "schema": True,
+    "depends_on_exist": True,
+    "healthy_needs_healthcheck": True,
+    "volumes_declared": True,
+    "services": ["web", "db", "cache"],
+    "healthcheck": ["db"],
+    "depends_on_healthy": {"web": ["db"]},
+    "no_latest": True,
+}
+
+RBAC = """\
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: ci, namespace: staging}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: pod-reader, namespace: staging}
+rules:
+  - apiGroups: [""]
+    resources: [pods, pods/log]
+    verbs: [get, list, watch]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: ci-pod-reader, namespace: staging}
+subjects:
+  - {kind: ServiceAccount, name: ci, namespace: staging}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: pod-reader}
+"""
+_CI = "system:serviceaccount:staging:ci"
+
+
+def _ask(verb: str, resource: str, **extra: str) -> dict[str, Any]:
+    return {
+        "user": _CI,
+        "verb": verb,
+        "namespace": "staging",
+        "apiGroup": "",
+        "resource": resource,
+        **extra,
+    }
+
+
+RBAC_CHECKS: dict[str, Any] = {
+    "schema": True,
+    "allow": [
+        _ask("get", "pods", name="web-0"),
+        _ask("list", "pods"),
+        _ask("watch", "pods"),
+        _ask("get", "pods", subresource="log", name="web-0"),
+    ],
+    "deny": [
+        _ask("delete", "pods", name="web-0"),
+        _ask("get", "secrets", name="web"),
+        _ask("create", "pods", subresource="exec", name="web-0"),
+        {**_ask("list", "pods"), "namespace": "prod"},
+        {"user": _CI, "verb": "get", "path": "/metrics"},
+    ],
+}
+
+SUBMISSIONS = [
+    ("kubernetes", KUBERNETES, KUBERNETES_CHECKS, "Deployment + Service + HPA"),
+    ("compose", COMPOSE, COMPOSE_CHECKS, "web + db + cache"),
+    ("rbac", RBAC, RBAC_CHECKS, "SA + Role + RoleBinding, 9 requests"),
+]
+
+
+def _timed(fn: Callable[[], Any]) -> float:
+    started = time.perf_counter()
+    fn()
+    return (time.perf_counter() - started) * 1000
+
+
+def _percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("-n", "--iterations", type=int, default=300)
+    args = parser.parse_args()
+
+    # Cold start: importing the checkers (jsonschema, PyYAML, ...) and the first call of
+    # each kind, which loads that kind's schemas once for the life of the process.
+    started = time.perf_counter()
+    from learn.labs.checks import run
+
+    import_ms = (time.perf_counter() - started) * 1000
+    cold: dict[str, float] = {}
+    for kind, text, checks, _label in SUBMISSIONS:
+        results: list[Any] = []
+        cold[kind] = _timed(lambda: results.extend(run(kind, text, checks)))  # noqa: B023
+        failed = [r for r in results if not r.passed]
+        if failed:
+            print(f"benchmark submission for {kind} does not pass: {failed}", file=sys.stderr)
+            return 2
+
+    print(
+        f"lab checks, {args.iterations} warm iterations each (hadolint excluded); "
+        f"budget {BUDGET_MS:.0f} ms per submission"
+    )
+    print(f"import of learn.labs.checks: {import_ms:.1f} ms\n")
+    header = f"{'submission':<12} {'what':<38} {'cold':>8} {'mean':>8} {'p50':>8} {'p95':>8}"
+    print(header)
+    print("-" * len(header))
+    worst = 0.0
+    for kind, text, checks, label in SUBMISSIONS:
+        timings = [_timed(lambda: run(kind, text, checks)) for _ in range(args.iterations)]  # noqa: B023
+        p95 = _percentile(timings, 0.95)
+        worst = max(worst, p95, cold[kind])
+        print(
+            f"{kind:<12} {label:<38} {cold[kind]:>6.1f}ms {statistics.fmean(timings):>6.2f}ms "
+            f"{statistics.median(timings):>6.2f}ms {p95:>6.2f}ms"
+        )
+
+    # The cached, $ref-inlined validator against kubernetes_validate.validate() per document.
+    import kubernetes_validate
+    import yaml
+
+    from learn.labs import validators
+
+    documents = [d for d in yaml.safe_load_all(KUBERNETES) if d]
+    compiled = [validators._k8s_validator(d["apiVersion"], d["kind"]) for d in documents]
+    ours = statistics.median(
+        _timed(lambda: [list(v.iter_errors(d)) for v, d in zip(compiled, documents, strict=True)])
+        for _ in range(200)
+    )
+    theirs = statistics.median(
+        _timed(
+            lambda: [
+                kubernetes_validate.validate(d, validators.K8S_VERSION, strict=True)
+                for d in documents
+            ]
+        )
+        for _ in range(20)
+    )
+    print(
+        f"\nKubernetes schema validation of the 3 objects: {ours:.2f} ms cached vs "
+        f"{theirs:.1f} ms with kubernetes_validate.validate() ({theirs / ours:.0f}x faster)"
+    )
+    verdict = "within" if worst < BUDGET_MS else "OVER"
+    print(f"worst (cold or p95): {worst:.1f} ms, {verdict} the {BUDGET_MS:.0f} ms budget")
+    return 0 if worst < BUDGET_MS else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
