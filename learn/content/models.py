@@ -99,3 +99,14 @@ class Question(models.Model):
     @property
     def anchor(self) -> str:
         return f"q-{self.key}"
+
+
+class CourseVersion(models.Model):
+    """One row that changes whenever a sync changes anything: pages pre-rendered from the
+    course are cached under it, so a sync invalidates them everywhere at once."""
+
+    digest = models.CharField(max_length=64)
+    synced_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.digest[:12]

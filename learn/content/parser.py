@@ -360,9 +360,9 @@ class CourseParser:
         lesson.toc_html = toc_html
         lesson.parts = []
         for piece in re.split(r"(<p>QUESTIONSLOT\d{4}</p>)", html):
-            token = re.fullmatch(r"<p>(QUESTIONSLOT\d{4})</p>", piece)
-            if token:
-                lesson.parts.append({"question": placeholders[token.group(1)]})
+            slot = re.fullmatch(r"<p>(QUESTIONSLOT\d{4})</p>", piece)
+            if slot:
+                lesson.parts.append({"question": placeholders[slot.group(1)]})
             elif piece.strip():
                 lesson.parts.append({"html": piece})
 
@@ -454,7 +454,7 @@ class CourseParser:
             key=qid,
             kind=kind,
             line=at("id"),
-            prompt_html=render_inline(prompt),
+            prompt_html=render_inline(str(prompt)),
             data=payload,
             explanation_html=render_block(data["explanation"]),
             hint_html=render_block(data["hint"]) if data.get("hint") else "",
@@ -558,7 +558,7 @@ class CourseParser:
             key=qid,
             kind="lab",
             line=at("id"),
-            prompt_html=render_inline(data["title"]),
+            prompt_html=render_inline(str(data["title"])),
             data={
                 "lab_kind": kind,
                 "title": data["title"],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 
-from learn.content.models import Lesson, Module, Question
+from learn.content.models import CourseVersion, Lesson, Module, Question
 from learn.content.parser import Problem, load_course
 
 # Any constant works; it only has to be the same for every process that syncs.
@@ -100,7 +101,9 @@ def course_sync(*, root: Path | None = None) -> SyncReport:
         existing_modules = {m.slug: m for m in Module.objects.all()}
         existing_lessons = {lesson.slug: lesson for lesson in Lesson.objects.all()}
         existing_questions = {q.key: q for q in Question.objects.all()}
-        seen_modules, seen_lessons, seen_questions = set(), set(), set()
+        seen_modules: set[str] = set()
+        seen_lessons: set[str] = set()
+        seen_questions: set[str] = set()
         lesson_position = 0
         for module_index, spec in enumerate(modules, start=1):
             module = _upsert(
@@ -155,13 +158,17 @@ def course_sync(*, root: Path | None = None) -> SyncReport:
                         "question",
                     )
                     seen_questions.add(question.key)
-        for name, existing, seen in (
-            ("question", existing_questions, seen_questions),
-            ("lesson", existing_lessons, seen_lessons),
-            ("module", existing_modules, seen_modules),
-        ):
+        retirable: list[tuple[str, type[Question | Lesson | Module], dict[str, Any], set[str]]] = [
+            ("question", Question, existing_questions, seen_questions),
+            ("lesson", Lesson, existing_lessons, seen_lessons),
+            ("module", Module, existing_modules, seen_modules),
+        ]
+        for name, model, existing, seen in retirable:
             gone = [row.pk for key, row in existing.items() if key not in seen and not row.retired]
             if gone:
-                type(next(iter(existing.values()))).objects.filter(pk__in=gone).update(retired=True)
+                model._default_manager.filter(pk__in=gone).update(retired=True)
                 report.retired[name] += len(gone)
+        if report.changed or not CourseVersion.objects.filter(pk=1).exists():
+            digest = secrets.token_hex(16)
+            CourseVersion.objects.update_or_create(pk=1, defaults={"digest": digest})
     return report

@@ -59,12 +59,12 @@ def grade(question: Question, post: QueryDict) -> Graded:
         text = values[0].strip()
         return Graded({"text": text}, normalise_text_answer(text) in data["answers"])
     if kind == Question.ORDER:
-        keys = [s["key"] for s in data["steps"]]
+        steps = [s["key"] for s in data["steps"]]
         values = _values(post)
-        if len(values) != len(keys) or any(not v for v in values):
+        if len(values) != len(steps) or any(not v for v in values):
             raise BadAnswer("Put every step in a position before checking.")
-        if set(values) != set(keys):
-            if any(v not in keys for v in values):
+        if set(values) != set(steps):
+            if any(v not in steps for v in values):
                 raise BadAnswer("That step is not one of this question's steps.")
             raise BadAnswer("Each step can take only one position; one is used twice.")
         return Graded({"order": values}, values == data["correct"])

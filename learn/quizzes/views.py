@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from learn.content.models import Question
+from learn.core.http import HtmxHttpRequest
 from learn.progress.learner import learner_from_request
 from learn.progress.models import Attempt
 from learn.progress.selectors import QuestionItem
@@ -15,14 +16,14 @@ from learn.quizzes.grading import BadAnswer, grade
 from learn.review.selectors import ReviewItem, review_for
 
 
-def _bad(request: HttpRequest, message: str, question: Question | None = None) -> HttpResponse:
+def _bad(request: HtmxHttpRequest, message: str, question: Question | None = None) -> HttpResponse:
     """A 400 that says what was wrong; nothing was stored."""
     if request.htmx:
         return render(request, "lesson.html#answer-error", {"message": message}, status=400)
     return render(request, "error.html", {"message": message, "question": question}, status=400)
 
 
-def _review_return(request: HttpRequest) -> tuple[str, dict[str, str]]:
+def _review_return(request: HtmxHttpRequest) -> tuple[str, dict[str, str]]:
     """Where on the review page the learner answered from (only /review/ URLs are trusted)."""
     target = request.POST.get("return_to", "")
     parts = urlsplit(target)
@@ -32,7 +33,7 @@ def _review_return(request: HttpRequest) -> tuple[str, dict[str, str]]:
     return "/review/", query
 
 
-def _back_url(request: HttpRequest, question: Question, source: str) -> str:
+def _back_url(request: HtmxHttpRequest, question: Question, source: str) -> str:
     if source == Attempt.REVIEW:
         path, query = _review_return(request)
         query["just"] = question.key
@@ -41,7 +42,7 @@ def _back_url(request: HttpRequest, question: Question, source: str) -> str:
 
 
 @require_POST
-def answer(request: HttpRequest, key: str) -> HttpResponse:
+def answer(request: HtmxHttpRequest, key: str) -> HttpResponse:
     question = Question.objects.select_related("lesson").filter(key=key).first()
     if question is None:
         return _bad(request, "There is no such question. Reload the lesson and try again.")

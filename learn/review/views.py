@@ -1,15 +1,16 @@
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from learn.core.http import HtmxHttpRequest
 from learn.progress.learner import learner_from_request
 from learn.review.selectors import review_for
 
 
 @require_GET
-def review(request: HttpRequest) -> HttpResponse:
+def review(request: HtmxHttpRequest) -> HttpResponse:
     data = review_for(
         learner_from_request(request),
         active_filter=request.GET.get("filter", "all"),
