@@ -12,6 +12,7 @@ urlpatterns = [
     path("lessons/<slug:slug>/done/", lessons.mark_done, name="lesson_done"),
     path("questions/<slug:key>/answer/", quizzes.answer, name="answer"),
     path("review/", include("learn.review.urls")),
+    path("classrooms/", include("learn.classrooms.urls")),
     path("accounts/", include("learn.accounts.urls")),
     path("healthz", core.healthz, name="healthz"),
     path("readyz", core.readyz, name="readyz"),

@@ -33,4 +33,3 @@ def make_user(django_user_model: Any) -> Any:
         return django_user_model.objects.create_user(username=username, password=password)
 
     return make
-

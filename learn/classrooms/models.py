@@ -1,0 +1,115 @@
+"""Classes an instructor runs: who is in them, how far they may read, and the live question.
+
+Progress itself is not stored here: a class reads its students' rows in learn.progress, so a
+learner's answers count the same in every class they belong to and outside any class.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from learn.content.models import Lesson, Question
+
+# Unambiguous when read off a projector or typed from one: no 0/O, 1/I/l (and no L either).
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 6
+
+
+class Classroom(models.Model):
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True, max_length=2000)
+    code = models.CharField(max_length=8, unique=True)
+    joining_open = models.BooleanField(default=True)
+    # Guided mode: lessons after this one are locked for the class's students. Null: self-paced.
+    open_through = models.ForeignKey(
+        Lesson, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Membership", related_name="classrooms"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("classroom_dashboard", args=[self.pk])
+
+    @property
+    def join_path(self) -> str:
+        from django.urls import reverse
+
+        return f"{reverse('classroom_join')}?code={self.code}"
+
+    @property
+    def guided(self) -> bool:
+        return self.open_through_id is not None
+
+
+class Membership(models.Model):
+    INSTRUCTOR, STUDENT = "instructor", "student"
+    ROLES = [(INSTRUCTOR, "instructor"), (STUDENT, "student")]
+
+    classroom = models.ForeignKey(Classroom, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="classroom_memberships"
+    )
+    role = models.CharField(max_length=10, choices=ROLES)
+    joined_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["classroom", "user"], name="one_membership_per_class")
+        ]
+        indexes = [
+            models.Index(fields=["user", "role"]),
+            models.Index(fields=["classroom", "role"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.role} in {self.classroom_id}"
+
+
+class LiveQuestion(models.Model):
+    """A question pushed to a class. At most one is open per class; ended ones are history."""
+
+    classroom = models.ForeignKey(
+        Classroom, on_delete=models.CASCADE, related_name="live_questions"
+    )
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+    pushed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    started_at = models.DateTimeField(default=timezone.now)
+    revealed_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["classroom"],
+                condition=Q(ended_at__isnull=True),
+                name="one_open_live_question_per_class",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_id} live in {self.classroom_id}"
+
+    @property
+    def revealed(self) -> bool:
+        return self.revealed_at is not None
+
+    @property
+    def version(self) -> str:
+        """Changes whenever what students should see changes; polls compare it."""
+        return f"{self.pk}-{int(self.revealed)}"

@@ -1,0 +1,49 @@
+from django.urls import path
+
+from learn.classrooms import views
+
+# Instructor URLs (every one goes through access.classroom_for_instructor) are listed in
+# INSTRUCTOR_URL_NAMES; the access-matrix test checks each of them for every kind of visitor.
+INSTRUCTOR_URL_NAMES = (
+    "classroom_dashboard",
+    "classroom_code",
+    "classroom_rotate_code",
+    "classroom_joining",
+    "classroom_pacing",
+    "classroom_add_instructor",
+    "classroom_remove_student",
+    "classroom_questions",
+    "classroom_student",
+    "classroom_export_progress",
+    "classroom_export_answers",
+    "classroom_ask",
+    "classroom_ask_push",
+    "classroom_ask_reveal",
+    "classroom_ask_stop",
+)
+
+urlpatterns = [
+    path("", views.classroom_list, name="classrooms"),
+    path("join/", views.join, name="classroom_join"),
+    path("<int:pk>/live/", views.live, name="classroom_live"),
+    path("<int:pk>/leave/", views.leave, name="classroom_leave"),
+    path("<int:pk>/", views.dashboard, name="classroom_dashboard"),
+    path("<int:pk>/code/", views.project_code, name="classroom_code"),
+    path("<int:pk>/code/rotate/", views.rotate_code, name="classroom_rotate_code"),
+    path("<int:pk>/joining/", views.set_joining, name="classroom_joining"),
+    path("<int:pk>/pacing/", views.set_pacing, name="classroom_pacing"),
+    path("<int:pk>/instructors/", views.add_instructor, name="classroom_add_instructor"),
+    path(
+        "<int:pk>/students/<int:user_id>/remove/",
+        views.remove_student,
+        name="classroom_remove_student",
+    ),
+    path("<int:pk>/students/<int:user_id>/", views.student_review, name="classroom_student"),
+    path("<int:pk>/questions/", views.question_analysis, name="classroom_questions"),
+    path("<int:pk>/export/progress.csv", views.export_progress, name="classroom_export_progress"),
+    path("<int:pk>/export/answers.csv", views.export_answers, name="classroom_export_answers"),
+    path("<int:pk>/ask/", views.ask, name="classroom_ask"),
+    path("<int:pk>/ask/push/", views.ask_push, name="classroom_ask_push"),
+    path("<int:pk>/ask/reveal/", views.ask_reveal, name="classroom_ask_reveal"),
+    path("<int:pk>/ask/stop/", views.ask_stop, name="classroom_ask_stop"),
+]
