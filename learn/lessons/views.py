@@ -1,19 +1,30 @@
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
+from learn.classrooms.selectors import pacing_limit
 from learn.content.models import Lesson
+from learn.core.http import HtmxHttpRequest
+from learn.lessons.pages import lesson_page, render_lesson_body
 from learn.progress.learner import learner_from_request
-from learn.progress.selectors import course_outline, lesson_items
+from learn.progress.selectors import course_outline
 from learn.progress.services import lesson_mark_done
 
 
 @require_GET
-def path(request: HttpRequest) -> HttpResponse:
+def path(request: HtmxHttpRequest) -> HttpResponse:
     outline = course_outline(learner_from_request(request))
-    return render(request, "path.html", {"outline": outline})
+    # Students of a guided class see the lessons their instructor has not opened yet locked.
+    limit = pacing_limit(request.user)
+    locked: set[int] = set()
+    if limit is not None:
+        locked = {
+            s.lesson.pk for m in outline.modules for s in m.lessons if s.lesson.position > limit
+        }
+    return render(request, "path.html", {"outline": outline, "locked": locked})
 
 
 def _lesson_or_404(slug: str) -> Lesson:
@@ -24,35 +35,22 @@ def _lesson_or_404(slug: str) -> Lesson:
 
 
 @require_GET
-def lesson(request: HttpRequest, slug: str) -> HttpResponse:
-    current = _lesson_or_404(slug)
-    learner = learner_from_request(request)
-    items, status = lesson_items(current, learner)
-    by_key = {item.question.key: item for item in items}
-    parts = []
-    for part in current.parts:
-        if "html" in part:
-            parts.append({"html": part["html"]})
-        elif part["question"] in by_key:
-            parts.append({"item": by_key[part["question"]]})
-    active = Lesson.objects.active().only("slug", "title", "position")
-    previous = active.filter(position__lt=current.position).order_by("-position").first()
-    following = active.filter(position__gt=current.position).order_by("position").first()
-    return render(
-        request,
-        "lesson.html",
-        {
-            "lesson": current,
-            "parts": parts,
-            "status": status,
-            "previous": previous,
-            "next": following,
-        },
-    )
+def lesson(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    page = lesson_page(slug)
+    if page is None:
+        raise Http404("No such lesson")
+    current = page.lesson
+    limit = pacing_limit(request.user)
+    if limit is not None and current.position > limit:
+        return render(request, "lesson.html", {"lesson": current, "locked": True})
+    body, _ = render_lesson_body(request, page, learner_from_request(request))
+    # The body is the cached skeleton (rendered from our templates, autoescaped there) with
+    # this learner's questions rendered into it.
+    return render(request, "lesson.html", {"lesson": current, "body": mark_safe(body)})  # noqa: S308
 
 
 @require_POST
-def mark_done(request: HttpRequest, slug: str) -> HttpResponse:
+def mark_done(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     current = _lesson_or_404(slug)
     if current.question_count:
         return render(

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from django.http import HttpResponse
@@ -23,6 +24,9 @@ def _bad(request: HtmxHttpRequest, message: str, question: Question | None = Non
     return render(request, "error.html", {"message": message, "question": question}, status=400)
 
 
+LIVE_PAGE = re.compile(r"/classrooms/\d+/live/")
+
+
 def _review_return(request: HtmxHttpRequest) -> tuple[str, dict[str, str]]:
     """Where on the review page the learner answered from (only /review/ URLs are trusted)."""
     target = request.POST.get("return_to", "")
@@ -38,6 +42,10 @@ def _back_url(request: HtmxHttpRequest, question: Question, source: str) -> str:
         path, query = _review_return(request)
         query["just"] = question.key
         return f"{path}?{urlencode(query)}#{question.anchor}"
+    if source == Attempt.LIVE:
+        target = urlsplit(request.POST.get("return_to", ""))
+        if not target.scheme and not target.netloc and LIVE_PAGE.fullmatch(target.path):
+            return f"{target.path}#{question.anchor}"
     return f"{question.lesson.get_absolute_url()}#{question.anchor}"
 
 
@@ -58,7 +66,7 @@ def answer(request: HtmxHttpRequest, key: str) -> HttpResponse:
     except BadAnswer as exc:
         return _bad(request, exc.message, question)
     source = request.POST.get("source_page", Attempt.LESSON)
-    if source not in (Attempt.LESSON, Attempt.REVIEW):
+    if source not in (Attempt.LESSON, Attempt.REVIEW, Attempt.LIVE):
         source = Attempt.LESSON
     learner = learner_from_request(request, create=True)
     _, state = attempt_submit(
@@ -82,5 +90,9 @@ def answer(request: HtmxHttpRequest, key: str) -> HttpResponse:
         }
         return render(request, "review.html#answered", context)
     if request.htmx:
-        return render(request, "lesson.html#feedback", {"item": QuestionItem(question, state)})
+        return render(
+            request,
+            "lesson.html#feedback",
+            {"item": QuestionItem(question, state), "source_page": source},
+        )
     return redirect(_back_url(request, question, source))

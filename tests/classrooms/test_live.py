@@ -134,3 +134,24 @@ def test_the_live_page_works_without_javascript(client: Client, world: Any) -> N
     response = client.post("/questions/t-text/answer/", {"answer": "docker ps"})
     assert response.status_code == 302
     assert Attempt.objects.filter(user=world.student, question__key="t-text").exists()
+
+
+def test_live_answers_are_live_attempts_and_wait_for_the_reveal(client, course, make_user):
+    from learn.progress.models import Attempt
+    from tests.helpers import right_answer
+
+    question = course["t-single"]
+    client.force_login(make_user("livestudent"))
+    payload = {**right_answer(question), "source_page": "live", "return_to": "/classrooms/7/live/"}
+    response = client.post(f"/questions/{question.key}/answer/", payload, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert 'data-result="correct"' in html
+    assert question.explanation_html not in html
+    assert "when your instructor reveals" in html
+    plain = client.post(f"/questions/{question.key}/answer/", payload)
+    assert plain["Location"] == "/classrooms/7/live/#q-t-single"
+    evil = client.post(
+        f"/questions/{question.key}/answer/", {**payload, "return_to": "//evil.example/x"}
+    )
+    assert evil["Location"] == "/lessons/first/#q-t-single"
+    assert Attempt.objects.filter(source="live").count() == 3

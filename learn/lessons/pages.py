@@ -1,0 +1,141 @@
+"""Lesson pages from pre-built HTML.
+
+The Markdown is rendered at sync time; this module goes one step further and renders the
+whole lesson article once per course version — body, table of contents, pager and every
+question in its unanswered state — into a skeleton kept in the cache. A request then only
+fetches the learner's own state, re-renders the few questions they have answered, and joins
+strings. The CSRF token is the one per-request value inside the cached HTML: it is rendered
+as a placeholder and replaced on the way out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+
+from learn.content.models import CourseVersion, Lesson, Question
+from learn.progress.learner import Learner
+from learn.progress.models import LessonMark, QuestionState
+from learn.progress.selectors import LessonStatus, QuestionItem
+
+CSRF_PLACEHOLDER = "csrf-placeholder-6b1f0e2d"
+SLOT = re.compile(r"<!--slot:(question|status|done)(?::([a-z0-9-]+))?-->")
+
+
+def _template_version() -> str:
+    """Cached skeletons also depend on the templates that drew them."""
+    digest = hashlib.sha256()
+    for name in ("lesson.html",):
+        digest.update((Path(settings.BASE_DIR) / "templates" / name).read_bytes())
+    return digest.hexdigest()[:12]
+
+
+TEMPLATE_VERSION = _template_version()
+
+
+@dataclass
+class LessonPage:
+    lesson: Lesson
+    segments: list[tuple[str, str]]  # ("html", text) | ("question"|"status"|"done", key)
+    questions: dict[str, Question] = field(default_factory=dict)
+    blank: dict[str, str] = field(default_factory=dict)  # question key -> unanswered HTML
+
+
+def _build(slug: str) -> LessonPage | None:
+    lesson = Lesson.objects.select_related("module").filter(slug=slug, retired=False).first()
+    if lesson is None:
+        return None
+    questions = {q.key: q for q in Question.objects.filter(lesson=lesson, retired=False)}
+    active = Lesson.objects.active().only("slug", "title", "position")
+    context = {
+        "lesson": lesson,
+        "parts": [part for part in lesson.parts if "html" in part or part["question"] in questions],
+        "previous": active.filter(position__lt=lesson.position).order_by("-position").first(),
+        "next": active.filter(position__gt=lesson.position).order_by("position").first(),
+        "csrf_token": CSRF_PLACEHOLDER,
+    }
+    html = render_to_string("lesson.html#article", context)
+    segments: list[tuple[str, str]] = []
+    cursor = 0
+    for match in SLOT.finditer(html):
+        segments.append(("html", html[cursor : match.start()]))
+        segments.append((match.group(1), match.group(2) or ""))
+        cursor = match.end()
+    segments.append(("html", html[cursor:]))
+    blank = {
+        key: str(
+            render_to_string(
+                "lesson.html#question",
+                {"item": QuestionItem(question, None), "csrf_token": CSRF_PLACEHOLDER},
+            )
+        )
+        for key, question in questions.items()
+    }
+    return LessonPage(lesson, segments, questions, blank)
+
+
+def lesson_page(slug: str) -> LessonPage | None:
+    version = CourseVersion.objects.filter(pk=1).values_list("digest", flat=True).first() or ""
+    key = f"lesson-page:{TEMPLATE_VERSION}:{version}:{slug}"
+    page = cache.get(key)
+    if page is None:
+        page = _build(slug)
+        if page is not None:
+            cache.set(key, page, timeout=None)
+    return page
+
+
+def render_lesson_body(
+    request: HttpRequest, page: LessonPage, learner: Learner
+) -> tuple[str, LessonStatus]:
+    """The article for this learner: the skeleton with their answered questions filled in."""
+    lesson = page.lesson
+    states: dict[int, QuestionState] = {}
+    marked = False
+    if learner.is_known:
+        if page.questions:
+            states = {
+                s.question_id: s
+                for s in QuestionState.objects.filter(learner.q(), question__lesson_id=lesson.pk)
+            }
+        elif lesson.question_count == 0:
+            marked = LessonMark.objects.filter(learner.q(), lesson_id=lesson.pk).exists()
+    solved = sum(1 for s in states.values() if s.solved_at is not None)
+    status = LessonStatus(lesson, solved, bool(states), marked)
+    out: list[str] = []
+    for kind, key in page.segments:
+        if kind == "html":
+            out.append(key)
+            continue
+        if kind == "question":
+            question = page.questions.get(key)
+            if question is None:
+                continue
+            state = states.get(question.pk)
+            if state is None:
+                out.append(page.blank[key])
+            else:
+                out.append(
+                    render_to_string(
+                        "lesson.html#question",
+                        {"item": QuestionItem(question, state), "csrf_token": CSRF_PLACEHOLDER},
+                    )
+                )
+        elif kind == "status":
+            out.append(render_to_string("lesson.html#status", {"lesson": lesson, "status": status}))
+        elif kind == "done":
+            out.append(
+                render_to_string(
+                    "lesson.html#done",
+                    {"lesson": lesson, "done": status.done, "csrf_token": CSRF_PLACEHOLDER},
+                )
+            )
+    return "".join(out).replace(CSRF_PLACEHOLDER, get_token(request)), status
