@@ -22,6 +22,7 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy learn
 	DJANGO_DEBUG=1 $(BIN)/python manage.py lessons check
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

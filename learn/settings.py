@@ -103,7 +103,9 @@ DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
     default_db = dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
 else:
-    default_db = {"ENGINE": "django.db.backends.sqlite3", "NAME": SQLITE_PATH}
+    # Persistent connections: opening SQLite and running the PRAGMAs on every request
+    # costs more than most of our queries.
+    default_db = {"ENGINE": "django.db.backends.sqlite3", "NAME": SQLITE_PATH, "CONN_MAX_AGE": 60}
 if default_db["ENGINE"] == "django.db.backends.sqlite3":
     default_db["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
@@ -123,6 +125,13 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Sessions read through the cache only when the cache is shared: a per-process memory cache
+# would let one gunicorn worker serve a session another worker has since changed.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

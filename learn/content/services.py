@@ -14,6 +14,7 @@ from django.db import connection, transaction
 
 from learn.content.models import CourseVersion, Lesson, Module, Question
 from learn.content.parser import Problem, load_course
+from learn.content.version import forget_course_version
 
 # Any constant works; it only has to be the same for every process that syncs.
 _SYNC_LOCK_ID = 0x6C6573736F6E73  # "lessons"
@@ -171,4 +172,5 @@ def course_sync(*, root: Path | None = None) -> SyncReport:
         if report.changed or not CourseVersion.objects.filter(pk=1).exists():
             digest = secrets.token_hex(16)
             CourseVersion.objects.update_or_create(pk=1, defaults={"digest": digest})
+    forget_course_version()
     return report

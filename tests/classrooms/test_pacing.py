@@ -84,10 +84,10 @@ def test_page_budgets_hold_for_a_paced_student(
 
 
 def test_no_pacing_query_for_anonymous_visitors(
-    client: Client, course: Any, django_assert_num_queries: Any
+    client: Client, course: Any, django_assert_max_num_queries: Any
 ) -> None:
     client.get("/lessons/first/")  # builds the cached lesson skeleton
-    # With the skeleton cached, an anonymous reader costs one query (the course version):
-    # pacing adds none.
-    with django_assert_num_queries(1):
+    # With the skeleton cached, an anonymous reader costs at most one query (the course
+    # version, re-read every couple of seconds): pacing adds none.
+    with django_assert_max_num_queries(1):
         assert client.get("/lessons/first/").status_code == 200
