@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint check sync install bench-labs loadtest clean
+.PHONY: run test lint check sync install demo bench-labs bench-dashboard loadtest clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,14 @@ lint: $(STAMP)
 
 check sync: $(STAMP)
 	DJANGO_DEBUG=1 $(BIN)/python manage.py lessons $@
+
+demo: $(STAMP)
+	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	DJANGO_DEBUG=1 $(BIN)/python manage.py lessons sync
+	DJANGO_DEBUG=1 $(BIN)/python manage.py seed_demo
+
+bench-dashboard: $(STAMP)
+	$(BIN)/python scripts/bench_dashboard.py
 
 bench-labs: $(STAMP)
 	$(BIN)/python scripts/bench_labs.py
