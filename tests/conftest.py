@@ -8,11 +8,14 @@ import pytest
 FIXTURE_COURSE = Path(__file__).parent / "fixtures" / "course"
 
 
-def pytest_report_header(config: pytest.Config) -> str:
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Say which database the run uses, even under -q (report headers are hidden there)."""
     from django.conf import settings
 
     engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
-    return f"database engine: {engine}"
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line(f"database engine: {engine}")
 
 
 @pytest.fixture
