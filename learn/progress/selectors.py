@@ -141,20 +141,3 @@ class QuestionItem:
             return []
         answer = self.state.last_answer
         return list(answer.get("choices") or answer.get("order") or [])
-
-
-def lesson_items(lesson: Lesson, learner: Learner) -> tuple[list[QuestionItem], LessonStatus]:
-    questions = list(Question.objects.filter(lesson=lesson, retired=False))
-    states: dict[int, QuestionState] = {}
-    marked = False
-    if learner.is_known:
-        states = {
-            s.question_id: s
-            for s in QuestionState.objects.filter(learner.q(), question__lesson=lesson)
-        }
-        if lesson.question_count == 0:
-            marked = LessonMark.objects.filter(learner.q(), lesson=lesson).exists()
-    items = [QuestionItem(q, states.get(q.pk)) for q in questions]
-    solved = sum(1 for i in items if i.state and i.state.solved_at)
-    status = LessonStatus(lesson, solved, bool(states), marked)
-    return items, status
