@@ -49,6 +49,9 @@ class Lesson(models.Model):
 
     objects = LessonQuerySet.as_manager()
 
+    # The pre-rendered body: large, and only the lesson page itself needs it.
+    HEAVY_FIELDS = ("parts", "toc_html", "objectives", "source_path", "source_hash")
+
     class Meta:
         ordering = ["position"]
 

@@ -94,7 +94,8 @@ def due_count(learner: Learner) -> int:
 
 
 def course_outline(learner: Learner) -> Outline:
-    lessons = list(Lesson.objects.in_path_order())
+    # The outline needs titles and counts, not the pre-rendered bodies: leave those behind.
+    lessons = list(Lesson.objects.in_path_order().defer(*Lesson.HEAVY_FIELDS))
     counts = learner_lesson_counts(learner)
     marks: set[int] = set()
     last_lesson_id = None
