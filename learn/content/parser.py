@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -368,7 +368,8 @@ class CourseParser:
 
     def _common(
         self, path: str, first_line: int, text: str, allowed: set[str], what: str
-    ) -> tuple[dict[str, Any], dict[str, int]] | None:
+    ) -> tuple[dict[str, Any], Callable[[str], int]] | None:
+        """Checks shared by quiz and lab blocks; returns the data and a key -> line lookup."""
         loaded = _load_yaml(text, path, first_line, self.report)
         if loaded is None:
             return None
@@ -403,16 +404,13 @@ class CourseParser:
             self.report.add(path, at("hint"), "hint must be text")
         if len(self.report.problems) > before:
             return None
-        return data, key_lines
+        return data, at
 
     def parse_quiz(self, path: str, first_line: int, text: str) -> QuestionSpec | None:
         common = self._common(path, first_line, text, QUIZ_KEYS, "quiz")
         if common is None:
             return None
-        data, key_lines = common
-
-        def at(key: str) -> int:
-            return first_line + key_lines.get(key, 0)
+        data, at = common
 
         qid, kind = data["id"], data.get("kind")
         problems_before = len(self.report.problems)
@@ -531,10 +529,7 @@ class CourseParser:
         common = self._common(path, first_line, text, LAB_KEYS, "lab")
         if common is None:
             return None
-        data, key_lines = common
-
-        def at(key: str) -> int:
-            return first_line + key_lines.get(key, 0)
+        data, at = common
 
         qid, kind = data["id"], data.get("kind")
         before = len(self.report.problems)
