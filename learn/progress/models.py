@@ -11,18 +11,43 @@ from django.utils import timezone
 from learn.content.models import Lesson, Question
 
 
-class Attempt(models.Model):
-    LESSON, REVIEW, LIVE = "lesson", "review", "live"
-    SOURCES = [(s, s) for s in (LESSON, REVIEW, LIVE)]
+class LearnerOwned(models.Model):
+    """A row that belongs to one learner: an account, or an anonymous visitor's session key
+    (learn/progress/learner.py). Exactly one of the two is set."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.CASCADE,
-        related_name="attempts",
+        related_name="%(class)s_set",
     )
     anon_key = models.CharField(max_length=32, blank=True, db_index=True)
+
+    class Meta:
+        abstract = True
+
+
+def one_per_learner(field: str, what: str) -> list[models.BaseConstraint]:
+    """At most one row per learner and `field`, for accounts and anonymous keys alike."""
+    return [
+        models.UniqueConstraint(
+            fields=["user", field],
+            condition=Q(user__isnull=False),
+            name=f"one_{what}_per_user_{field}",
+        ),
+        models.UniqueConstraint(
+            fields=["anon_key", field],
+            condition=Q(user__isnull=True),
+            name=f"one_{what}_per_anon_{field}",
+        ),
+    ]
+
+
+class Attempt(LearnerOwned):
+    LESSON, REVIEW, LIVE = "lesson", "review", "live"
+    SOURCES = [(s, s) for s in (LESSON, REVIEW, LIVE)]
+
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="attempts")
     answer = models.JSONField()
     is_correct = models.BooleanField()
@@ -37,17 +62,9 @@ class Attempt(models.Model):
         return f"{self.question_id}: {'right' if self.is_correct else 'wrong'}"
 
 
-class QuestionState(models.Model):
+class QuestionState(LearnerOwned):
     """One learner's standing on one question, kept in step with Attempt by attempt_submit."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="question_states",
-    )
-    anon_key = models.CharField(max_length=32, blank=True, db_index=True)
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="states")
     tries = models.PositiveIntegerField(default=0)
     correct_tries = models.PositiveIntegerField(default=0)
@@ -63,50 +80,20 @@ class QuestionState(models.Model):
     due_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user", "question"],
-                condition=Q(user__isnull=False),
-                name="one_state_per_user_question",
-            ),
-            models.UniqueConstraint(
-                fields=["anon_key", "question"],
-                condition=Q(user__isnull=True),
-                name="one_state_per_anon_question",
-            ),
-        ]
+        constraints = one_per_learner("question", "state")
 
     def __str__(self) -> str:
         return f"{self.question_id}: {self.tries} tries"
 
 
-class LessonMark(models.Model):
+class LessonMark(LearnerOwned):
     """'Mark as done' for a lesson that has no questions."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="lesson_marks",
-    )
-    anon_key = models.CharField(max_length=32, blank=True, db_index=True)
     lesson = models.ForeignKey(Lesson, on_delete=models.PROTECT, related_name="+")
     done_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user", "lesson"],
-                condition=Q(user__isnull=False),
-                name="one_mark_per_user_lesson",
-            ),
-            models.UniqueConstraint(
-                fields=["anon_key", "lesson"],
-                condition=Q(user__isnull=True),
-                name="one_mark_per_anon_lesson",
-            ),
-        ]
+        constraints = one_per_learner("lesson", "mark")
 
     def __str__(self) -> str:
         return f"lesson {self.lesson_id} done"
