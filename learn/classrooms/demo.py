@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from learn.content.models import Lesson, Question
 from learn.progress.models import Attempt, LessonMark, QuestionState
-from learn.progress.scheduling import next_review
+from learn.progress.services import state_record_attempt
 
 WRONG_TEXTS = ["docker images", "kubectl get pods", "not sure", "docker ps -a"]
 
@@ -110,16 +110,7 @@ def simulate_progress(
                         created_at=clock,
                     )
                 )
-                if state.tries == 0:
-                    state.first_try_correct = right
-                state.tries += 1
-                state.correct_tries += int(right)
-                if right and state.solved_at is None:
-                    state.solved_at = clock
-                state.last_correct = right
-                state.last_answer = answer
-                state.last_at = clock
-                state.box, state.due_at = next_review(box=state.box, correct=right, now=clock)
+                state_record_attempt(state, answer=answer, is_correct=right, now=clock)
             states.append(state)
     with transaction.atomic():
         Attempt.objects.bulk_create(attempts, batch_size=2000)

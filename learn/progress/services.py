@@ -3,6 +3,7 @@ from it are stored together or not at all."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -34,6 +35,30 @@ def _locked_state(*, learner: Learner, question: Question) -> QuestionState:
         return states.get()
 
 
+def state_record_attempt(
+    state: QuestionState,
+    *,
+    answer: dict[str, Any],
+    is_correct: bool,
+    now: datetime,
+    feedback: dict[str, Any] | None = None,
+) -> None:
+    """How one more answer changes a learner's standing on a question (in memory; the
+    caller saves). The one place this rule lives: attempt_submit and the demo data use it."""
+    if state.tries == 0:
+        state.first_try_correct = is_correct
+        state.first_at = now
+    state.tries += 1
+    state.correct_tries += int(is_correct)
+    if is_correct and state.solved_at is None:
+        state.solved_at = now
+    state.last_correct = is_correct
+    state.last_answer = answer
+    state.last_feedback = feedback or {}
+    state.last_at = now
+    state.box, state.due_at = next_review(box=state.box, correct=is_correct, now=now)
+
+
 def attempt_submit(
     *,
     learner: Learner,
@@ -56,18 +81,9 @@ def attempt_submit(
             created_at=now,
         )
         state = _locked_state(learner=learner, question=question)
-        if state.tries == 0:
-            state.first_try_correct = is_correct
-            state.first_at = now
-        state.tries += 1
-        state.correct_tries += int(is_correct)
-        if is_correct and state.solved_at is None:
-            state.solved_at = now
-        state.last_correct = is_correct
-        state.last_answer = answer
-        state.last_feedback = feedback or {}
-        state.last_at = now
-        state.box, state.due_at = next_review(box=state.box, correct=is_correct, now=now)
+        state_record_attempt(
+            state, answer=answer, is_correct=is_correct, feedback=feedback, now=now
+        )
         state.save()
     return attempt, state
 
