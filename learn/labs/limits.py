@@ -23,6 +23,10 @@ MAX_DEPTH = 64
 MAX_NODES = 50_000
 MAX_ALIASES = 1_000
 MAX_DOCUMENTS = 100
+# Longest integer accepted. Python refuses to convert more than 4300 digits (a ValueError a
+# plain loader lets escape as a 500); no Kubernetes or Compose field holds more than int64,
+# 19 digits, so anything longer is an error in the file, reported with its line.
+MAX_INT_DIGITS = 100
 
 _BaseLoader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -38,6 +42,18 @@ class LabInputError(ValueError):
 
 def _construct_str(loader: Any, node: yaml.ScalarNode) -> str:
     return str(node.value)
+
+
+def _construct_int(loader: Any, node: yaml.ScalarNode) -> int:
+    digits = sum(ch.isdigit() for ch in str(node.value))
+    if digits > MAX_INT_DIGITS:
+        line = _line(node.start_mark)
+        raise LabInputError(
+            f"The number on line {line} has {digits} digits; no field takes a number that "
+            "long (Kubernetes and Compose numbers fit in 19 digits).",
+            line=line,
+        )
+    return int(yaml.constructor.SafeConstructor.construct_yaml_int(loader, node))
 
 
 def _key_str(key: Any) -> Any:
@@ -63,6 +79,7 @@ class _Loader(_BaseLoader):  # type: ignore[misc]
 # Timestamps stay strings: `date: 2024-01-01` is a string to the API server, not a date that
 # would then fail a `type: string` schema check.
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_str)
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 # A bare `=` resolves to the YAML 1.1 "value" tag that SafeLoader cannot construct.
 _Loader.add_constructor("tag:yaml.org,2002:value", _construct_str)
 
