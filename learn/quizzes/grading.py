@@ -17,9 +17,12 @@ from learn.content.parser import MAX_TEXT_ANSWER, normalise_text_answer
 
 
 class BadAnswer(Exception):
-    def __init__(self, message: str) -> None:
+    """Not stored; `status` is 400 for a malformed answer, 503 when a checker is busy."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
         super().__init__(message)
         self.message = message
+        self.status = status
 
 
 @dataclass
@@ -95,7 +98,7 @@ def grade(question: Question, post: QueryDict) -> Graded:
 
 def _grade_lab(question: Question, post: QueryDict) -> Graded:
     from learn.labs.checks import run
-    from learn.labs.limits import MAX_BYTES
+    from learn.labs.limits import MAX_BYTES, LabBusy
 
     values = post.getlist("source")
     if len(values) != 1:
@@ -110,7 +113,10 @@ def _grade_lab(question: Question, post: QueryDict) -> Graded:
     refuse_control(source)
     if not source.strip():
         raise BadAnswer("The editor is empty: write the file, then check it.")
-    results = run(data_kind(question), source, question.data["checks"])
+    try:
+        results = run(data_kind(question), source, question.data["checks"])
+    except LabBusy as exc:
+        raise BadAnswer(exc.message, status=503) from None
     passed = bool(results) and all(r.passed for r in results)
     return Graded({"source": source}, passed, {"checks": [asdict(r) for r in results]})
 
