@@ -109,7 +109,10 @@ def measure(port: int, args: argparse.Namespace) -> int:
         ordered = sorted(values)
         p50 = ordered[len(ordered) // 2]
         p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
-        return f"n={len(values)} p50={p50 * 1000:.0f} ms p95={p95 * 1000:.0f} ms max={ordered[-1] * 1000:.0f} ms"
+        top = ordered[-1]
+        return (
+            f"n={len(values)} p50={p50 * 1e3:.0f} ms p95={p95 * 1e3:.0f} ms max={top * 1e3:.0f} ms"
+        )
 
     print(
         f"root: {loadtest.ROOT}  gunicorn {args.workers}x{args.threads}, {args.attackers} attackers"
