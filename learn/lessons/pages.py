@@ -21,6 +21,7 @@ from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 
+from learn.classrooms.gates import held_question_ids
 from learn.content.models import Lesson, Question
 from learn.content.version import course_version
 from learn.progress.learner import Learner
@@ -109,6 +110,8 @@ def render_lesson_body(
             }
         elif lesson.question_count == 0:
             marked = LessonMark.objects.filter(learner.q(), lesson_id=lesson.pk).exists()
+    # Only a page with answered questions can show an explanation, so only it asks.
+    held = held_question_ids(getattr(request, "user", None)) if states else frozenset()
     solved = sum(1 for s in states.values() if s.solved_at is not None)
     status = LessonStatus(lesson, solved, bool(states), marked)
     out: list[str] = []
@@ -127,7 +130,10 @@ def render_lesson_body(
                 out.append(
                     render_to_string(
                         "lesson.html#question",
-                        {"item": QuestionItem(question, state), "csrf_token": CSRF_PLACEHOLDER},
+                        {
+                            "item": QuestionItem(question, state, question.pk in held),
+                            "csrf_token": CSRF_PLACEHOLDER,
+                        },
                     )
                 )
         elif kind == "status":
