@@ -1,0 +1,7 @@
+"""The controllers of kube-controller-manager, as reconcilers on the simulated clock.
+
+Orders (lower runs first within a round): deployment 100, replicaset 110. Importing this
+package registers them (learn/sim/kube/__init__.py does).
+"""
+
+from learn.sim.kube.controllers import deployment, replicaset  # noqa: F401
