@@ -27,8 +27,14 @@ def _rs(name: str = "web", replicas: int = 3, **spec: Any) -> dict[str, Any]:
     }
 
 
+# Pods here are bound by hand to nodes the cluster does not have, so no scheduler or kubelet
+# touches them and the test decides their state; the one worker is tainted so nothing gets
+# scheduled either.
+HELD = [{"name": "kind-worker", "taints": [{"key": "hold", "value": "x", "effect": "NoSchedule"}]}]
+
+
 def _box() -> tuple[Sandbox, Store]:
-    box = Sandbox.new()
+    box = Sandbox.new(nodes=HELD)
     return box, Store.of(box.world)
 
 
@@ -37,7 +43,7 @@ def _pods(store: Store) -> list[dict[str, Any]]:
 
 
 def _as_kubelet(store: Store, pod: dict[str, Any], *, node: str, ready: bool) -> None:
-    """What the scheduler and kubelet would have written: bound, Running, ready or not."""
+    """What a scheduler and a kubelet would have written: bound, Running, ready or not."""
     bound = copy_of(pod)
     bound["spec"]["nodeName"] = node
     bound = store.update(bound)
@@ -92,10 +98,10 @@ def test_scaling_down_deletes_unscheduled_then_not_ready_then_the_newest_ready()
     clock.settle(box.world)
     pods = sorted(_pods(store), key=lambda p: p["metadata"]["name"])
     unscheduled, not_ready, ready_old, ready_new = pods
-    _as_kubelet(store, not_ready, node="kind-worker", ready=False)
-    _as_kubelet(store, ready_old, node="kind-worker", ready=True)
+    _as_kubelet(store, not_ready, node="node-a", ready=False)
+    _as_kubelet(store, ready_old, node="node-a", ready=True)
     box.advance(600)  # ready_new becomes ready ten minutes later
-    _as_kubelet(store, ready_new, node="kind-worker2", ready=True)
+    _as_kubelet(store, ready_new, node="node-b", ready=True)
     clock.settle(box.world)
 
     def scale(n: int) -> set[str]:
@@ -139,7 +145,7 @@ def test_min_ready_seconds_holds_available_until_it_has_passed() -> None:
     box, store = _box()
     store.create(_rs(replicas=1, minReadySeconds=10))
     clock.settle(box.world)
-    _as_kubelet(store, _pods(store)[0], node="kind-worker", ready=True)
+    _as_kubelet(store, _pods(store)[0], node="node-a", ready=True)
     clock.settle(box.world)
     status = store.require("replicasets", "default", "web")["status"]
     assert status.get("readyReplicas") == 1 and "availableReplicas" not in status
