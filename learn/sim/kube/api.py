@@ -336,7 +336,8 @@ class Store:
             )
         meta = new["metadata"]
         meta.pop("resourceVersion", None)
-        meta["uid"] = "" if dry_run else self.world.uid()
+        # A strategy may have given the object its uid already (a Job's selector names it).
+        meta["uid"] = "" if dry_run else (meta.get("uid") or self.world.uid())
         meta["creationTimestamp"] = self.world.timestamp()
         meta.pop("deletionTimestamp", None)
         if _has_generation(res):
