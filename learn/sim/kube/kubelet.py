@@ -741,8 +741,9 @@ class Kubelet:
         for kind, c in _container_specs(pod):
             rt["containers"][c.get("name", "")] = {
                 "kind": kind,
+                "default_reason": _default_waiting(pod),
                 "state": "waiting",
-                "reason": "ContainerCreating" if kind == "main" else "PodInitializing",
+                "reason": _default_waiting(pod),
                 "restarts": 0,
             }
         self.state["pods"][pod["metadata"]["uid"]] = rt
@@ -878,7 +879,7 @@ class Kubelet:
         }
         c["restarts"] = int(c.get("restarts", 0)) + 1
         c["state"] = "waiting"
-        c["reason"] = "ContainerCreating"
+        c["reason"] = c.get("default_reason", "ContainerCreating")
         c.pop("ready", None)
         c.pop("started", None)
         c.pop("probes", None)
@@ -890,6 +891,11 @@ class Kubelet:
     def _try_start(self, pod: Obj, rt: Obj, container: Obj, c: Obj, due: list[int]) -> bool:
         """Pull, configure and start; True once the process runs."""
         name = container.get("name", "")
+        if c.get("retry_at") is not None:
+            if self.now < int(c["retry_at"]):
+                due.append(int(c["retry_at"]))
+                return False
+            c.pop("retry_at", None)
         kind = c["kind"]
         image_text = str(container.get("image", ""))
         image = resolve(image_text, self.world.state.get("images") or {})
@@ -943,20 +949,20 @@ class Kubelet:
             if c.get("mount_error") != mount_error:
                 self._event(pod, "FailedMount", mount_error, type="Warning")
                 c["mount_error"] = mount_error
-            c["reason"] = "ContainerCreating"
+            c["reason"] = c.get("default_reason", "ContainerCreating")
             return False
         c.pop("mount_error", None)
         # Configuration.
         built = self.build(pod, rt, name)
         if isinstance(built, str):
-            if c.get("config_error") != built:
-                self._event(
-                    pod, "Failed", f"Error: {built}", type="Warning", container=name, kind=kind
-                )
-                c["config_error"] = built
+            # The pod worker retries a failed sync after its back-off period (10 s), each
+            # try finding the image again and failing the same way (kubelet.go).
+            self._event(pod, "Failed", f"Error: {built}", type="Warning", container=name, kind=kind)
             c["reason"] = "CreateContainerConfigError"
             c["message"] = built
-            c.pop("pull_until", None)  # the next try pulls (or finds the image) again
+            c.pop("pull_until", None)
+            c["retry_at"] = self.now + BACKOFF_INITIAL_MS
+            self.changed = True
             return False
         c.pop("config_error", None)
         c.pop("message", None)
@@ -1020,6 +1026,9 @@ class Kubelet:
             return False
         pull = c.setdefault("image_backoff", {"next": self.now, "ms": 0})
         if self.now < int(pull["next"]):
+            if self.now < int(c.get("err_until", 0)):
+                due.append(int(c["err_until"]))
+                return False
             if c.get("reason") != "ImagePullBackOff":
                 c["reason"] = "ImagePullBackOff"
                 c["message"] = (
@@ -1064,6 +1073,7 @@ class Kubelet:
         c["message"] = message.split(": ", 1)[1]
         self.changed = True
         # ErrImagePull shows until the kubelet's next sync puts it in back-off.
+        c["err_until"] = self.now + 1000
         due.append(self.now + 1000)
         c["image_backoff"] = pull
         return False
@@ -1501,6 +1511,14 @@ class Kubelet:
                 return "Failed"
             return "Running"
         return "Pending"
+
+
+def _default_waiting(pod: Mapping[str, Any]) -> str:
+    """convertToAPIContainerStatuses' default: PodInitializing when the Pod has init
+    containers, ContainerCreating otherwise."""
+    return (
+        "PodInitializing" if (pod.get("spec") or {}).get("initContainers") else "ContainerCreating"
+    )
 
 
 def _loopback_only(program: Program, process: Process) -> bool:
