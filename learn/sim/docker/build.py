@@ -156,9 +156,10 @@ def build(
         return _fail(out, str(exc), text=text, line=exc.line, name=dockerfile_name)
     parsed.meta_args.update({k: v for k, v in build_args.items() if k in parsed.meta_args})
     for stage in parsed.stages:
-        stage.base = df.expand(
-            stage.base if "$" not in stage.base else stage.base, parsed.meta_args
-        )
+        try:
+            stage.base = df.expand(stage.base_raw, parsed.meta_args)
+        except df.DockerfileError as exc:
+            return _fail(out, str(exc), text=text, line=stage.line, name=dockerfile_name)
     try:
         return _build(
             world, out, parsed, text, dockerfile_name, context, tags, target, no_cache, build_args
@@ -401,20 +402,23 @@ def _build(
             context_loaded = True
         broken = no_cache
         for command in stage.commands:
-            index, broken = _step(
-                world,
-                out,
-                parsed,
-                st,
-                results,
-                command,
-                label,
-                index,
-                total,
-                sent,
-                broken,
-                build_args,
-            )
+            try:
+                index, broken = _step(
+                    world,
+                    out,
+                    parsed,
+                    st,
+                    results,
+                    command,
+                    label,
+                    index,
+                    total,
+                    sent,
+                    broken,
+                    build_args,
+                )
+            except df.DockerfileError as exc:
+                raise BuildFailed(str(exc), command.line) from None
         results[stage.index] = st
     final = results[target.index]
     return _export(world, out, final, tags)

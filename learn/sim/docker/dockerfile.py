@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import shlex
 from dataclasses import dataclass, field
 
 INSTRUCTIONS = (
@@ -64,6 +63,7 @@ class Stage:
     line: int
     commands: list[Command] = field(default_factory=list)
     platform: str = ""
+    base_raw: str = ""  # as written, before the meta args are expanded
 
 
 @dataclass
@@ -82,31 +82,15 @@ class Dockerfile:
         return None
 
 
-_VAR = re.compile(
-    r"\\(\$)|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)"
-)
-
-
 def expand(text: str, env: dict[str, str]) -> str:
-    """BuildKit's shell.Lex word expansion for the forms Dockerfiles use."""
+    """BuildKit's word processing (learn/sim/docker/lex.py): quotes removed, variables
+    expanded. Raises DockerfileError with BuildKit's message."""
+    from learn.sim.docker.lex import LexError, process_word
 
-    def sub(match: re.Match[str]) -> str:
-        if match.group(1):
-            return "$"
-        name = match.group(2) or match.group(5)
-        op, word = match.group(3), match.group(4)
-        value = env.get(name)
-        if op in {":-", "-"}:
-            if value is None or (op == ":-" and value == ""):
-                return word or ""
-            return value
-        if op in {":+", "+"}:
-            if value is None or (op == ":+" and value == ""):
-                return ""
-            return word or ""
-        return value or ""
-
-    return _VAR.sub(sub, text)
+    try:
+        return process_word(text, env)
+    except LexError as exc:
+        raise DockerfileError(str(exc)) from None
 
 
 def _json_args(value: str) -> list[str] | None:
@@ -123,10 +107,35 @@ def _json_args(value: str) -> list[str] | None:
 
 
 def _words(value: str) -> list[str]:
-    try:
-        return shlex.split(value)
-    except ValueError:
-        return value.split()
+    """Words separated by blanks outside quotes, the quotes and escapes kept (BuildKit
+    splits first and processes each word after)."""
+    words: list[str] = []
+    current = ""
+    quote = ""
+    i = 0
+    while i < len(value):
+        ch = value[i]
+        if ch == "\\" and quote != "'" and i + 1 < len(value):
+            current += ch + value[i + 1]
+            i += 2
+            continue
+        if quote:
+            if ch == quote:
+                quote = ""
+            current += ch
+        elif ch in "'\"":
+            quote = ch
+            current += ch
+        elif ch.isspace():
+            if current:
+                words.append(current)
+                current = ""
+        else:
+            current += ch
+        i += 1
+    if current:
+        words.append(current)
+    return words
 
 
 def _split_flags(words: list[str]) -> tuple[dict[str, str], list[str]]:
@@ -227,14 +236,26 @@ def parse(text: str) -> Dockerfile:
                 raise DockerfileError("FROM requires either one or three arguments", line)
             if len(words) not in (1, 3) or (len(words) == 3 and words[1].lower() != "as"):
                 raise DockerfileError("FROM requires either one or three arguments", line)
-            base = expand(words[0], meta)
+            try:
+                base = expand(words[0], meta)
+            except DockerfileError as exc:
+                raise DockerfileError(str(exc), line) from None
             alias = words[2].lower() if len(words) == 3 else ""
             if alias and not re.fullmatch(r"[a-z][a-z0-9-_.]*", alias):
                 raise DockerfileError(
                     f"invalid name for build stage: {words[2]!r}, name can't start with a number or contain symbols",
                     line,
                 )
-            stages.append(Stage(len(stages), base, alias, line, platform=flags.get("platform", "")))
+            stages.append(
+                Stage(
+                    len(stages),
+                    base,
+                    alias,
+                    line,
+                    platform=flags.get("platform", ""),
+                    base_raw=words[0],
+                )
+            )
             continue
         if not stages:
             raise DockerfileError("no build stage in current context", line)
