@@ -271,8 +271,9 @@ def main(world: World, args: list[str], stdin: str | None) -> Result:
     for flag in [*GLOBAL_FLAGS, *cmd.flags]:
         if flag.refused and parsed.has(flag.name):
             return Result(1, "", f"error: --{flag.name} is not simulated in this sandbox\n")
+    own = {flag.name for flag in cmd.flags}
     for remote in ("server", "token", "kubeconfig", "cluster", "user"):
-        if parsed.has(remote):
+        if parsed.has(remote) and remote not in own:
             return Result(
                 1,
                 "",

@@ -29,7 +29,7 @@ def _str(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
     if "\n" in data and data == data.rstrip(" "):
         return dumper.represent_scalar("tag:yaml.org,2002:str", data, style="|")
     implicit = dumper.resolve(yaml.ScalarNode, data, (True, False))
-    if implicit != "tag:yaml.org,2002:str":
+    if implicit not in {"tag:yaml.org,2002:str", "tag:yaml.org,2002:yaml"}:
         return dumper.represent_scalar("tag:yaml.org,2002:str", data, style='"')
     return dumper.represent_scalar("tag:yaml.org,2002:str", data)
 

@@ -119,13 +119,13 @@ def pod_status(world: World, pod: Obj) -> tuple[str, int, int, str]:
         state = cs.get("state") or {}
         terminated = state.get("terminated")
         waiting = state.get("waiting")
-        if terminated and int(terminated.get("exitCode") or 0) == 0:
+        if terminated is not None and int(terminated.get("exitCode") or 0) == 0:
             continue
         if sidecar and cs.get("started"):
             if cs.get("ready"):
                 ready += 1
             continue
-        if terminated:
+        if terminated is not None:
             if not terminated.get("reason"):
                 if terminated.get("signal"):
                     reason = f"Init:Signal:{terminated['signal']}"
@@ -133,7 +133,7 @@ def pod_status(world: World, pod: Obj) -> tuple[str, int, int, str]:
                     reason = f"Init:ExitCode:{terminated.get('exitCode', 0)}"
             else:
                 reason = "Init:" + terminated["reason"]
-        elif waiting and waiting.get("reason") and waiting.get("reason") != "PodInitializing":
+        elif waiting is not None and waiting.get("reason") and waiting.get("reason") != "PodInitializing":
             reason = "Init:" + waiting["reason"]
         else:
             reason = f"Init:{i}/{len(spec.get('initContainers') or [])}"
@@ -149,11 +149,11 @@ def pod_status(world: World, pod: Obj) -> tuple[str, int, int, str]:
             last_restart = max(last_restart, finished(cs))
             state = cs.get("state") or {}
             waiting, terminated = state.get("waiting"), state.get("terminated")
-            if waiting and waiting.get("reason"):
+            if waiting is not None and waiting.get("reason"):
                 reason = waiting["reason"]
-            elif terminated and terminated.get("reason"):
+            elif terminated is not None and terminated.get("reason"):
                 reason = terminated["reason"]
-            elif terminated is not None and not (terminated or {}).get("reason"):
+            elif terminated is not None:
                 if terminated.get("signal"):
                     reason = f"Signal:{terminated['signal']}"
                 else:
