@@ -57,20 +57,47 @@ def box() -> Sandbox:
 @pytest.mark.parametrize(
     ("line", "want"),
     [
-        ("kubectl gte pods", 'error: unknown command "gte" for "kubectl"\n\nDid you mean this?\n\tget\n'),
-        ("kubectl get pods --wat", "error: unknown flag: --wat\nSee 'kubectl get --help' for usage.\n"),
-        ("kubectl get pods -z", "error: unknown shorthand flag: 'z' in -z\nSee 'kubectl get --help' for usage.\n"),
-        ("kubectl get pods -n", "error: flag needs an argument: 'n' in -n\nSee 'kubectl get --help' for usage.\n"),
-        ("kubectl get pods --namespace", "error: flag needs an argument: --namespace\nSee 'kubectl get --help' for usage.\n"),
+        (
+            "kubectl gte pods",
+            'error: unknown command "gte" for "kubectl"\n\nDid you mean this?\n\tget\n',
+        ),
+        (
+            "kubectl get pods --wat",
+            "error: unknown flag: --wat\nSee 'kubectl get --help' for usage.\n",
+        ),
+        (
+            "kubectl get pods -z",
+            "error: unknown shorthand flag: 'z' in -z\nSee 'kubectl get --help' for usage.\n",
+        ),
+        (
+            "kubectl get pods -n",
+            "error: flag needs an argument: 'n' in -n\nSee 'kubectl get --help' for usage.\n",
+        ),
+        (
+            "kubectl get pods --namespace",
+            "error: flag needs an argument: --namespace\nSee 'kubectl get --help' for usage.\n",
+        ),
         ("kubectl get widgets", 'error: the server doesn\'t have a resource type "widgets"\n'),
-        ("kubectl get deploy nope", 'Error from server (NotFound): deployments.apps "nope" not found\n'),
+        (
+            "kubectl get deploy nope",
+            'Error from server (NotFound): deployments.apps "nope" not found\n',
+        ),
         ("kubectl get pod/nope", 'Error from server (NotFound): pods "nope" not found\n'),
-        ("kubectl get deploy deploy/web", "error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'\n"),
+        (
+            "kubectl get deploy deploy/web",
+            "error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'\n",
+        ),
         ("kubectl delete deploy", "error: resource(s) were provided, but no name was specified\n"),
         ("kubectl scale deploy/web", 'error: required flag(s) "replicas" not set\n'),
-        ("kubectl port-forward svc/web 8080:80", "error: kubectl port-forward (the sandbox has no network to forward to; use a Service and `kubectl exec`) is not simulated in this sandbox\n"),
+        (
+            "kubectl port-forward svc/web 8080:80",
+            "error: kubectl port-forward (the sandbox has no network to forward to; use a Service and `kubectl exec`) is not simulated in this sandbox\n",
+        ),
         ("kubectl rollout wat deploy/web", 'error: unknown command "wat" for "kubectl rollout"\n'),
-        ("kubectl get pods -o wat", 'error: unable to match a printer suitable for the output format "wat", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml\n'),
+        (
+            "kubectl get pods -o wat",
+            'error: unable to match a printer suitable for the output format "wat", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml\n',
+        ),
     ],
 )
 def test_errors_are_kubectls_own_words_and_exit_1(box: Sandbox, line: str, want: str) -> None:
@@ -79,7 +106,10 @@ def test_errors_are_kubectls_own_words_and_exit_1(box: Sandbox, line: str, want:
 
 def test_get_with_nothing_to_show_says_so_on_a_fresh_cluster(box: Sandbox) -> None:
     assert box.run("kubectl get pods") == (0, "No resources found in default namespace.\n")
-    assert box.run("kubectl get pods -n kube-public") == (0, "No resources found in kube-public namespace.\n")
+    assert box.run("kubectl get pods -n kube-public") == (
+        0,
+        "No resources found in kube-public namespace.\n",
+    )
     assert box.run("kubectl get deploy -A") == (0, "No resources found\n")
 
 
@@ -109,11 +139,16 @@ def test_apply_several_documents_from_stdin_and_several_files(box: Sandbox) -> N
     assert (code, out) == (0, "deployment.apps/web created\nservice/web created\n")
     box.put("a.yaml", WEB)
     box.put("b.yaml", SVC)
-    assert box.run("kubectl apply -f a.yaml -f b.yaml") == (0, "deployment.apps/web unchanged\nservice/web unchanged\n")
+    assert box.run("kubectl apply -f a.yaml -f b.yaml") == (
+        0,
+        "deployment.apps/web unchanged\nservice/web unchanged\n",
+    )
 
 
 def test_apply_refuses_what_kubectl_refuses(box: Sandbox) -> None:
-    code, out = box.run("kubectl apply -f -", stdin=WEB.replace("kind: Deployment", "kind: Deploymnt"))
+    code, out = box.run(
+        "kubectl apply -f -", stdin=WEB.replace("kind: Deployment", "kind: Deploymnt")
+    )
     assert code == 1
     assert out == (
         'error: resource mapping not found for name: "web" namespace: "" from "STDIN": no matches for kind '
@@ -124,8 +159,14 @@ def test_apply_refuses_what_kubectl_refuses(box: Sandbox) -> None:
     code, out = box.run("kubectl apply -f -", stdin="a: [b\n")
     assert code == 1
     assert out.startswith("error: error parsing STDIN: error converting YAML to JSON: yaml: line ")
-    code, out = box.run("kubectl apply -n other -f -", stdin=WEB.replace("name: web\n", "name: web\n  namespace: default\n", 1))
-    assert out == 'error: the namespace from the provided object "default" does not match the namespace "other". You must pass \'--namespace=default\' to perform this operation.\n'
+    code, out = box.run(
+        "kubectl apply -n other -f -",
+        stdin=WEB.replace("name: web\n", "name: web\n  namespace: default\n", 1),
+    )
+    assert (
+        out
+        == 'error: the namespace from the provided object "default" does not match the namespace "other". You must pass \'--namespace=default\' to perform this operation.\n'
+    )
 
 
 def test_create_twice_is_already_exists_with_the_file_named(box: Sandbox) -> None:
@@ -156,7 +197,9 @@ def test_create_generators_dry_run_yaml_is_what_kubectl_generates(box: Sandbox) 
         "status": {},
     }
     assert box.run("kubectl get deploy") == (0, "No resources found in default namespace.\n")
-    code, out = box.run("kubectl create deployment web --image=nginx:1.27 --dry-run=client -o yaml > web.yaml")
+    code, out = box.run(
+        "kubectl create deployment web --image=nginx:1.27 --dry-run=client -o yaml > web.yaml"
+    )
     assert box.run("kubectl apply -f web.yaml") == (0, "deployment.apps/web created\n")
 
 
@@ -169,9 +212,18 @@ def test_create_generators_dry_run_yaml_is_what_kubectl_generates(box: Sandbox) 
         ("kubectl create serviceaccount deployer", "serviceaccount/deployer created\n"),
         ("kubectl create service clusterip web --tcp=80:8000", "service/web created\n"),
         ("kubectl create job once --image=busybox:1.36 -- echo hi", "job.batch/once created\n"),
-        ("kubectl create role reader --verb=get,list --resource=pods", "role.rbac.authorization.k8s.io/reader created\n"),
-        ("kubectl create rolebinding reader --role=reader --user=jane", "rolebinding.rbac.authorization.k8s.io/reader created\n"),
-        ("kubectl create clusterrolebinding ci --clusterrole=view --serviceaccount=ci:deployer", "clusterrolebinding.rbac.authorization.k8s.io/ci created\n"),
+        (
+            "kubectl create role reader --verb=get,list --resource=pods",
+            "role.rbac.authorization.k8s.io/reader created\n",
+        ),
+        (
+            "kubectl create rolebinding reader --role=reader --user=jane",
+            "rolebinding.rbac.authorization.k8s.io/reader created\n",
+        ),
+        (
+            "kubectl create clusterrolebinding ci --clusterrole=view --serviceaccount=ci:deployer",
+            "clusterrolebinding.rbac.authorization.k8s.io/ci created\n",
+        ),
     ],
 )
 def test_create_generators(box: Sandbox, line: str, want: str) -> None:
@@ -179,7 +231,9 @@ def test_create_generators(box: Sandbox, line: str, want: str) -> None:
 
 
 def test_secret_data_is_base64_and_counted(box: Sandbox) -> None:
-    box.run("kubectl create secret generic db --from-literal=password=s3cret --from-literal=user=app")
+    box.run(
+        "kubectl create secret generic db --from-literal=password=s3cret --from-literal=user=app"
+    )
     code, out = box.run("kubectl get secret db -o json")
     assert json.loads(out)["data"] == {"password": "czNjcmV0", "user": "YXBw"}
     code, out = box.run("kubectl get secret db")
@@ -197,21 +251,32 @@ def test_rbac_through_as_answers_as_the_cluster_would(box: Sandbox) -> None:
     box.run("kubectl create rolebinding reader --role=reader --user=jane")
     assert box.run("kubectl auth can-i list pods --as=jane") == (0, "yes\n")
     assert box.run("kubectl auth can-i list pods --as=jane -n kube-system") == (1, "no\n")
-    assert box.run("kubectl get pods --as=jane") == (0, "No resources found in default namespace.\n")
-    assert box.run("kubectl auth can-i create deployments --as=system:serviceaccount:ci:deployer -n staging") == (1, "no\n")
+    assert box.run("kubectl get pods --as=jane") == (
+        0,
+        "No resources found in default namespace.\n",
+    )
+    assert box.run(
+        "kubectl auth can-i create deployments --as=system:serviceaccount:ci:deployer -n staging"
+    ) == (1, "no\n")
 
 
 def test_delete_prints_the_kind_and_name_and_waits_for_pods_to_go(box: Sandbox) -> None:
     box.run("kubectl apply -f -", stdin=WEB)
     box.run("kubectl rollout status deploy/web")
     assert box.run("kubectl delete deployment web") == (0, 'deployment.apps "web" deleted\n')
-    assert box.run("kubectl delete deployment web") == (1, 'Error from server (NotFound): deployments.apps "web" not found\n')
+    assert box.run("kubectl delete deployment web") == (
+        1,
+        'Error from server (NotFound): deployments.apps "web" not found\n',
+    )
     box.run("kubectl run one --image=busybox:1.36 -- sleep 3600")
     box.run("sleep 10")
     at = box.now
     assert box.run("kubectl delete pod one") == (0, 'pod "one" deleted\n')
     assert box.now > at  # it waited for the kubelet to stop the Pod
-    assert box.run("kubectl get pod one") == (1, 'Error from server (NotFound): pods "one" not found\n')
+    assert box.run("kubectl get pod one") == (
+        1,
+        'Error from server (NotFound): pods "one" not found\n',
+    )
 
 
 def test_a_deployment_comes_up_and_its_pods_show_as_kubectl_shows_them(box: Sandbox) -> None:
@@ -224,7 +289,19 @@ def test_a_deployment_comes_up_and_its_pods_show_as_kubectl_shows_them(box: Sand
     box.run("sleep 30")
     code, out = box.run("kubectl get pods -o wide")
     rows = [line.split() for line in out.splitlines()]
-    assert rows[0] == ["NAME", "READY", "STATUS", "RESTARTS", "AGE", "IP", "NODE", "NOMINATED", "NODE", "READINESS", "GATES"]
+    assert rows[0] == [
+        "NAME",
+        "READY",
+        "STATUS",
+        "RESTARTS",
+        "AGE",
+        "IP",
+        "NODE",
+        "NOMINATED",
+        "NODE",
+        "READINESS",
+        "GATES",
+    ]
     assert [r[1:5] for r in rows[1:]] == [["1/1", "Running", "0", "30s"]] * 2
     assert {r[6] for r in rows[1:]} <= {"kind-worker", "kind-worker2"}
     code, out = box.run("kubectl get deploy web")
@@ -243,7 +320,9 @@ def test_an_image_that_does_not_exist_shows_errimagepull_then_backoff(box: Sandb
     assert status in {"ErrImagePull", "ImagePullBackOff"}
     code, out = box.run("kubectl logs bad")
     assert code == 1
-    assert out.startswith('Error from server (BadRequest): container "bad" in pod "bad" is waiting to start: ')
+    assert out.startswith(
+        'Error from server (BadRequest): container "bad" in pod "bad" is waiting to start: '
+    )
 
 
 def test_output_yaml_json_of_one_object_and_of_a_list(box: Sandbox) -> None:
@@ -262,22 +341,30 @@ def test_output_yaml_json_of_one_object_and_of_a_list(box: Sandbox) -> None:
 def test_label_selectors_equality_and_set_based(box: Sandbox) -> None:
     for name, tier in (("a", "front"), ("b", "back"), ("c", "db")):
         box.run(f"kubectl run {name} --image=busybox:1.36 --labels=tier={tier} -- sleep 3600")
+
     def names(selector: str) -> list[str]:
         code, out = box.run(f"kubectl get pods -l '{selector}' -o name")
         assert code == 0
         return [n for n in out.split() if n.startswith("pod/")]
+
     assert names("tier=front") == ["pod/a"]
     assert names("tier!=front") == ["pod/b", "pod/c"]
     assert names("tier in (back,db)") == ["pod/b", "pod/c"]
     assert names("tier notin (back)") == ["pod/a", "pod/c"]
     assert names("!tier") == []
-    assert box.run("kubectl get pods -l '!tier'") == (0, "No resources found in default namespace.\n")
+    assert box.run("kubectl get pods -l '!tier'") == (
+        0,
+        "No resources found in default namespace.\n",
+    )
 
 
 def test_label_and_annotate(box: Sandbox) -> None:
     box.run("kubectl run a --image=busybox:1.36 -- sleep 3600")
     assert box.run("kubectl label pod a tier=front") == (0, "pod/a labeled\n")
-    assert box.run("kubectl label pod a tier=back") == (1, "error: 'tier' already has a value (front), and --overwrite is false\n")
+    assert box.run("kubectl label pod a tier=back") == (
+        1,
+        "error: 'tier' already has a value (front), and --overwrite is false\n",
+    )
     assert box.run("kubectl label pod a tier=back --overwrite") == (0, "pod/a labeled\n")
     assert box.run("kubectl label pod a tier-") == (0, "pod/a unlabeled\n")
     assert box.run("kubectl annotate pod a note=hi") == (0, "pod/a annotated\n")
@@ -289,7 +376,9 @@ def test_label_and_annotate(box: Sandbox) -> None:
 def test_explain_reads_the_schema(box: Sandbox) -> None:
     code, out = box.run("kubectl explain deployment.spec.replicas")
     assert code == 0
-    assert out.startswith("GROUP:      apps\nKIND:       Deployment\nVERSION:    v1\n\nFIELD: replicas <integer>\n")
+    assert out.startswith(
+        "GROUP:      apps\nKIND:       Deployment\nVERSION:    v1\n\nFIELD: replicas <integer>\n"
+    )
     assert "Defaults to 1." in out
     assert box.run("kubectl explain pod.spec.nope") == (1, 'error: field "nope" does not exist\n')
 
@@ -313,7 +402,15 @@ def test_version_reports_the_courses_current_kubernetes(box: Sandbox) -> None:
 
 def test_the_same_session_gives_the_same_output_and_survives_dump_and_load() -> None:
     def session(box: Sandbox) -> list[tuple[int, str]]:
-        return [box.run(line, stdin=WEB) for line in ("kubectl apply -f -", "sleep 20", "kubectl get pods -o wide", "kubectl describe deploy web")]
+        return [
+            box.run(line, stdin=WEB)
+            for line in (
+                "kubectl apply -f -",
+                "sleep 20",
+                "kubectl get pods -o wide",
+                "kubectl describe deploy web",
+            )
+        ]
 
     first = session(Sandbox.new(seed="same"))
     assert first == session(Sandbox.new(seed="same"))

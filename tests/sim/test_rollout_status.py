@@ -13,41 +13,162 @@ from typing import Any
 import pytest
 
 from learn.sim import Sandbox
-from learn.sim.kubectl.rollout import StatusError, daemonset_status, deployment_status, statefulset_status
+from learn.sim.kubectl.rollout import (
+    StatusError,
+    daemonset_status,
+    deployment_status,
+    statefulset_status,
+)
 
 # (generation, spec replicas, status, message, done)
 DEPLOYMENTS = [
-    (0, 1, {"observedGeneration": 1, "replicas": 1, "updatedReplicas": 0, "availableReplicas": 1, "unavailableReplicas": 0}, 'Waiting for deployment "foo" rollout to finish: 0 out of 1 new replicas have been updated...\n', False),
-    (1, 1, {"observedGeneration": 1, "replicas": 2, "updatedReplicas": 1, "availableReplicas": 2, "unavailableReplicas": 0}, 'Waiting for deployment "foo" rollout to finish: 1 old replicas are pending termination...\n', False),
-    (1, 2, {"observedGeneration": 1, "replicas": 2, "updatedReplicas": 2, "availableReplicas": 1, "unavailableReplicas": 1}, 'Waiting for deployment "foo" rollout to finish: 1 of 2 updated replicas are available...\n', False),
-    (1, 2, {"observedGeneration": 1, "replicas": 2, "updatedReplicas": 2, "availableReplicas": 2, "unavailableReplicas": 0}, 'deployment "foo" successfully rolled out\n', True),
-    (2, 2, {"observedGeneration": 1, "replicas": 2, "updatedReplicas": 2, "availableReplicas": 2, "unavailableReplicas": 0}, "Waiting for deployment spec update to be observed...\n", False),
+    (
+        0,
+        1,
+        {
+            "observedGeneration": 1,
+            "replicas": 1,
+            "updatedReplicas": 0,
+            "availableReplicas": 1,
+            "unavailableReplicas": 0,
+        },
+        'Waiting for deployment "foo" rollout to finish: 0 out of 1 new replicas have been updated...\n',
+        False,
+    ),
+    (
+        1,
+        1,
+        {
+            "observedGeneration": 1,
+            "replicas": 2,
+            "updatedReplicas": 1,
+            "availableReplicas": 2,
+            "unavailableReplicas": 0,
+        },
+        'Waiting for deployment "foo" rollout to finish: 1 old replicas are pending termination...\n',
+        False,
+    ),
+    (
+        1,
+        2,
+        {
+            "observedGeneration": 1,
+            "replicas": 2,
+            "updatedReplicas": 2,
+            "availableReplicas": 1,
+            "unavailableReplicas": 1,
+        },
+        'Waiting for deployment "foo" rollout to finish: 1 of 2 updated replicas are available...\n',
+        False,
+    ),
+    (
+        1,
+        2,
+        {
+            "observedGeneration": 1,
+            "replicas": 2,
+            "updatedReplicas": 2,
+            "availableReplicas": 2,
+            "unavailableReplicas": 0,
+        },
+        'deployment "foo" successfully rolled out\n',
+        True,
+    ),
+    (
+        2,
+        2,
+        {
+            "observedGeneration": 1,
+            "replicas": 2,
+            "updatedReplicas": 2,
+            "availableReplicas": 2,
+            "unavailableReplicas": 0,
+        },
+        "Waiting for deployment spec update to be observed...\n",
+        False,
+    ),
 ]
 
 
 @pytest.mark.parametrize(("generation", "replicas", "status", "msg", "done"), DEPLOYMENTS)
-def test_deployment_status(generation: int, replicas: int, status: dict[str, Any], msg: str, done: bool) -> None:
-    obj = {"metadata": {"namespace": "bar", "name": "foo", "generation": generation}, "spec": {"replicas": replicas}, "status": status}
+def test_deployment_status(
+    generation: int, replicas: int, status: dict[str, Any], msg: str, done: bool
+) -> None:
+    obj = {
+        "metadata": {"namespace": "bar", "name": "foo", "generation": generation},
+        "spec": {"replicas": replicas},
+        "status": status,
+    }
     assert deployment_status(obj) == (msg, done)
 
 
 DAEMONSETS = [
-    (0, {"observedGeneration": 1, "updatedNumberScheduled": 0, "desiredNumberScheduled": 1, "numberAvailable": 0}, 'Waiting for daemon set "foo" rollout to finish: 0 out of 1 new pods have been updated...\n', False),
-    (1, {"observedGeneration": 1, "updatedNumberScheduled": 2, "desiredNumberScheduled": 2, "numberAvailable": 1}, 'Waiting for daemon set "foo" rollout to finish: 1 of 2 updated pods are available...\n', False),
-    (1, {"observedGeneration": 1, "updatedNumberScheduled": 2, "desiredNumberScheduled": 2, "numberAvailable": 2}, 'daemon set "foo" successfully rolled out\n', True),
-    (2, {"observedGeneration": 1, "updatedNumberScheduled": 2, "desiredNumberScheduled": 2, "numberAvailable": 2}, "Waiting for daemon set spec update to be observed...\n", False),
+    (
+        0,
+        {
+            "observedGeneration": 1,
+            "updatedNumberScheduled": 0,
+            "desiredNumberScheduled": 1,
+            "numberAvailable": 0,
+        },
+        'Waiting for daemon set "foo" rollout to finish: 0 out of 1 new pods have been updated...\n',
+        False,
+    ),
+    (
+        1,
+        {
+            "observedGeneration": 1,
+            "updatedNumberScheduled": 2,
+            "desiredNumberScheduled": 2,
+            "numberAvailable": 1,
+        },
+        'Waiting for daemon set "foo" rollout to finish: 1 of 2 updated pods are available...\n',
+        False,
+    ),
+    (
+        1,
+        {
+            "observedGeneration": 1,
+            "updatedNumberScheduled": 2,
+            "desiredNumberScheduled": 2,
+            "numberAvailable": 2,
+        },
+        'daemon set "foo" successfully rolled out\n',
+        True,
+    ),
+    (
+        2,
+        {
+            "observedGeneration": 1,
+            "updatedNumberScheduled": 2,
+            "desiredNumberScheduled": 2,
+            "numberAvailable": 2,
+        },
+        "Waiting for daemon set spec update to be observed...\n",
+        False,
+    ),
 ]
 
 
 @pytest.mark.parametrize(("generation", "status", "msg", "done"), DAEMONSETS)
 def test_daemonset_status(generation: int, status: dict[str, Any], msg: str, done: bool) -> None:
-    obj = {"metadata": {"name": "foo", "generation": generation}, "spec": {"updateStrategy": {"type": "RollingUpdate"}}, "status": status}
+    obj = {
+        "metadata": {"name": "foo", "generation": generation},
+        "spec": {"updateStrategy": {"type": "RollingUpdate"}},
+        "status": status,
+    }
     assert daemonset_status(obj) == (msg, done)
 
 
 def test_daemonset_with_on_delete_strategy_is_refused() -> None:
-    obj = {"metadata": {"name": "foo"}, "spec": {"updateStrategy": {"type": "OnDelete"}}, "status": {}}
-    with pytest.raises(StatusError, match="^rollout status is only available for RollingUpdate strategy type$"):
+    obj = {
+        "metadata": {"name": "foo"},
+        "spec": {"updateStrategy": {"type": "OnDelete"}},
+        "status": {},
+    }
+    with pytest.raises(
+        StatusError, match="^rollout status is only available for RollingUpdate strategy type$"
+    ):
         daemonset_status(obj)
 
 
@@ -56,18 +177,98 @@ PARTITION = {"type": "RollingUpdate", "rollingUpdate": {"partition": 2}}
 
 # (generation, strategy, status, message or None for an error, done)
 STATEFULSETS = [
-    (1, {"type": "OnDelete"}, {"observedGeneration": 1, "replicas": 0, "readyReplicas": 1, "currentReplicas": 0, "updatedReplicas": 0}, None, True),
-    (2, ROLLING, {"observedGeneration": 1, "replicas": 3, "readyReplicas": 3, "currentReplicas": 3, "updatedReplicas": 0}, "Waiting for statefulset spec update to be observed...\n", False),
-    (1, ROLLING, {"observedGeneration": 2, "replicas": 3, "readyReplicas": 2, "currentReplicas": 3, "updatedReplicas": 0}, "Waiting for 1 pods to be ready...\n", False),
-    (1, PARTITION, {"observedGeneration": 2, "replicas": 3, "readyReplicas": 3, "currentReplicas": 2, "updatedReplicas": 1}, "partitioned roll out complete: 1 new pods have been updated...\n", True),
-    (1, PARTITION, {"observedGeneration": 2, "replicas": 3, "readyReplicas": 3, "currentReplicas": 3, "updatedReplicas": 0}, "Waiting for partitioned roll out to finish: 0 out of 1 new pods have been updated...\n", False),
-    (1, ROLLING, {"observedGeneration": 2, "replicas": 3, "readyReplicas": 3, "currentReplicas": 3, "updatedReplicas": 3, "currentRevision": "foo", "updateRevision": "foo"}, "statefulset rolling update complete 3 pods at revision foo...\n", True),
+    (
+        1,
+        {"type": "OnDelete"},
+        {
+            "observedGeneration": 1,
+            "replicas": 0,
+            "readyReplicas": 1,
+            "currentReplicas": 0,
+            "updatedReplicas": 0,
+        },
+        None,
+        True,
+    ),
+    (
+        2,
+        ROLLING,
+        {
+            "observedGeneration": 1,
+            "replicas": 3,
+            "readyReplicas": 3,
+            "currentReplicas": 3,
+            "updatedReplicas": 0,
+        },
+        "Waiting for statefulset spec update to be observed...\n",
+        False,
+    ),
+    (
+        1,
+        ROLLING,
+        {
+            "observedGeneration": 2,
+            "replicas": 3,
+            "readyReplicas": 2,
+            "currentReplicas": 3,
+            "updatedReplicas": 0,
+        },
+        "Waiting for 1 pods to be ready...\n",
+        False,
+    ),
+    (
+        1,
+        PARTITION,
+        {
+            "observedGeneration": 2,
+            "replicas": 3,
+            "readyReplicas": 3,
+            "currentReplicas": 2,
+            "updatedReplicas": 1,
+        },
+        "partitioned roll out complete: 1 new pods have been updated...\n",
+        True,
+    ),
+    (
+        1,
+        PARTITION,
+        {
+            "observedGeneration": 2,
+            "replicas": 3,
+            "readyReplicas": 3,
+            "currentReplicas": 3,
+            "updatedReplicas": 0,
+        },
+        "Waiting for partitioned roll out to finish: 0 out of 1 new pods have been updated...\n",
+        False,
+    ),
+    (
+        1,
+        ROLLING,
+        {
+            "observedGeneration": 2,
+            "replicas": 3,
+            "readyReplicas": 3,
+            "currentReplicas": 3,
+            "updatedReplicas": 3,
+            "currentRevision": "foo",
+            "updateRevision": "foo",
+        },
+        "statefulset rolling update complete 3 pods at revision foo...\n",
+        True,
+    ),
 ]
 
 
 @pytest.mark.parametrize(("generation", "strategy", "status", "msg", "done"), STATEFULSETS)
-def test_statefulset_status(generation: int, strategy: dict[str, Any], status: dict[str, Any], msg: str | None, done: bool) -> None:
-    obj = {"metadata": {"name": "foo", "generation": generation}, "spec": {"replicas": 3, "updateStrategy": strategy}, "status": status}
+def test_statefulset_status(
+    generation: int, strategy: dict[str, Any], status: dict[str, Any], msg: str | None, done: bool
+) -> None:
+    obj = {
+        "metadata": {"name": "foo", "generation": generation},
+        "spec": {"replicas": 3, "updateStrategy": strategy},
+        "status": status,
+    }
     if msg is None:
         with pytest.raises(StatusError):
             statefulset_status(obj)
@@ -116,7 +317,10 @@ def test_rollout_status_waits_in_simulated_time_and_prints_the_real_lines() -> N
     assert box.now > 0  # time passed while it waited
     # once done, it answers at once
     at = box.now
-    assert box.run("kubectl rollout status deploy/web") == (0, 'deployment "web" successfully rolled out\n')
+    assert box.run("kubectl rollout status deploy/web") == (
+        0,
+        'deployment "web" successfully rolled out\n',
+    )
     assert box.now == at
 
 

@@ -133,7 +133,11 @@ def pod_status(world: World, pod: Obj) -> tuple[str, int, int, str]:
                     reason = f"Init:ExitCode:{terminated.get('exitCode', 0)}"
             else:
                 reason = "Init:" + terminated["reason"]
-        elif waiting is not None and waiting.get("reason") and waiting.get("reason") != "PodInitializing":
+        elif (
+            waiting is not None
+            and waiting.get("reason")
+            and waiting.get("reason") != "PodInitializing"
+        ):
             reason = "Init:" + waiting["reason"]
         else:
             reason = f"Init:{i}/{len(spec.get('initContainers') or [])}"
