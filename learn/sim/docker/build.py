@@ -552,7 +552,7 @@ def _step(
     build_args: dict[str, str],
 ) -> tuple[int, bool]:
     docker = engine.state(world)
-    env = {**_env(st.config), **st.args}
+    env = {**st.args, **_env(st.config)}
     name = command.name
     config = st.config
     if name == "ARG":
@@ -568,7 +568,7 @@ def _step(
     if name == "ENV":
         for key, value in df.env_pairs(command.value, command.line):
             _set_env(config, key, df.expand(value, env))
-            env = {**_env(config), **st.args}
+            env = {**st.args, **_env(config)}
         return index, broken
     if name == "LABEL":
         for word in command.args:

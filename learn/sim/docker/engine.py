@@ -86,14 +86,47 @@ def state(world: World) -> dict[str, Any]:
 # --------------------------------------------------------------------------- sizes, times
 
 
-def human_size(size: float) -> str:
-    """go-units HumanSizeWithPrecision(size, 3): decimal units, as `docker images` prints."""
-    units = ["B", "kB", "MB", "GB", "TB", "PB"]
+def human_size(size: float, precision: int = 3) -> str:
+    """go-units HumanSizeWithPrecision: decimal units; `docker images` uses precision 3,
+    HumanSize (BuildKit's transfer sizes) 4."""
+    units = ["B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"]
     i = 0
     while size >= 1000 and i < len(units) - 1:
         size /= 1000
         i += 1
-    return f"{size:.3g}{units[i]}"
+    return f"{size:.{precision}g}{units[i]}"
+
+
+def ram_in_bytes(text: str) -> int:
+    """go-units RAMInBytes (`-m 512m`, `mem_limit: 1g`): binary multiples; ValueError with
+    go-units' message otherwise."""
+    num, space, suffix = text.partition(" ")
+    if not space:
+        sep = max(text.rfind(c) for c in "0123456789.")
+        if sep == -1:
+            raise ValueError(f"invalid size: '{text}'")
+        num, suffix = text[: sep + 1], text[sep + 1 :]
+    try:
+        size = float(num)
+    except ValueError:
+        raise ValueError(f'strconv.ParseFloat: parsing "{num}": invalid syntax') from None
+    if size < 0:
+        raise ValueError(f"invalid size: '{text}'")
+    if not suffix:
+        return int(size)
+    low = suffix.lower()
+    multipliers = {"k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4, "p": 1024**5}
+    if len(low) > 3:
+        raise ValueError(f"invalid suffix: '{suffix}'")
+    if low[0] == "b":
+        if len(low) > 1:
+            raise ValueError(f"invalid suffix: '{low}'")
+        return int(size)
+    if low[0] not in multipliers:
+        raise ValueError(f"invalid suffix: '{low}'")
+    if (len(low) == 2 and low[1] != "b") or (len(low) == 3 and low[1:] != "ib"):
+        raise ValueError(f"invalid suffix: '{low}'")
+    return int(size * multipliers[low[0]])
 
 
 def human_duration(ms: int) -> str:
@@ -110,7 +143,7 @@ def human_duration(ms: int) -> str:
         return "About a minute"
     if minutes < 60:
         return f"{minutes} minutes"
-    hours = round(ms / 3_600_000)
+    hours = int(ms / 3_600_000 + 0.5)
     if hours == 1:
         return "About an hour"
     if hours < 48:

@@ -221,14 +221,11 @@ def parse_restart(text: str) -> dict[str, Any]:
 
 
 def parse_memory(text: str) -> int:
-    """go-units RAMInBytes: binary units, `512m`, `1g`, `256MiB`..."""
-    match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([kmgt]?)(i?b?)", text.strip().lower())
-    if not match:
-        raise DockerError(
-            f'invalid argument "{text}" for "-m, --memory" flag: invalid size: \'{text}\''
-        )
-    factor = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}[match.group(2)]
-    value = int(float(match.group(1)) * factor)
+    """`-m`/`mem_limit` as the CLI reads them (go-units RAMInBytes), at least 6 MiB."""
+    try:
+        value = engine.ram_in_bytes(text)
+    except ValueError as exc:
+        raise DockerError(f'invalid argument "{text}" for "-m, --memory" flag: {exc}') from None
     if value < 6 * 1024 * 1024:
         raise DockerError("Minimum memory limit allowed is 6MB")
     return value
