@@ -875,11 +875,10 @@ class _Sync:
     def sync(self) -> None:
         new_rs, old_rss = self.all_rss_and_sync_revision(False)
         self.scale(new_rs, old_rss)
-        new_rs, old_rss = self._current(new_rs, old_rss)
         if (self.d.get("spec") or {}).get("paused"):
-            self.cleanup(old_rss)
-            new_rs, old_rss = self._current(new_rs, old_rss)
-        self.sync_deployment_status([*old_rss, new_rs], new_rs)
+            all_rss, fresh_new = self._current(new_rs, old_rss)
+            self.cleanup([r for r in all_rss if r is not fresh_new])
+        self.sync_deployment_status(*self._current(new_rs, old_rss))
 
     def is_scaling_event(self) -> bool:
         new_rs, old_rss = self.all_rss_and_sync_revision(False)
