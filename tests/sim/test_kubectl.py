@@ -419,3 +419,202 @@ def test_the_same_session_gives_the_same_output_and_survives_dump_and_load() -> 
     again = Sandbox.load(box.dump())
     assert again.run("sleep 20") == box.run("sleep 20")
     assert again.run("kubectl get pods -o wide") == box.run("kubectl get pods -o wide")
+
+
+def test_scale_and_its_limits(box: Sandbox) -> None:
+    box.run("kubectl apply -f -", stdin=WEB)
+    assert box.run("kubectl scale deploy/web --replicas=3") == (0, "deployment.apps/web scaled\n")
+    code, out = box.run("kubectl get deploy web -o jsonpath={.spec.replicas}")
+    assert out == "3"
+    assert box.run("kubectl scale deploy/web --replicas=-1") == (
+        1,
+        "error: The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0\n",
+    )
+    code, out = box.run("kubectl scale deploy/web --replicas=100000")
+    assert code == 1
+    assert (
+        out == "error: the sandbox runs at most 200 replicas of one workload (asked for 100000)\n"
+    )
+    assert box.run("kubectl scale deploy/web --replicas=1 --current-replicas=2") == (
+        1,
+        "error: Expected replicas to be 2, was 3\n",
+    )
+
+
+def test_set_image_and_rollout_history_undo(box: Sandbox) -> None:
+    box.run("kubectl apply -f -", stdin=WEB)
+    box.run("kubectl rollout status deploy/web")
+    assert box.run("kubectl set image deployment/web web=nginx:1.28") == (
+        0,
+        "deployment.apps/web image updated\n",
+    )
+    assert box.run("kubectl set image deployment/web nope=nginx:1.28") == (
+        1,
+        'error: unable to find container named "nope"\n',
+    )
+    box.run("kubectl rollout status deploy/web")
+    assert box.run("kubectl rollout history deployment/web") == (
+        0,
+        "deployment.apps/web \nREVISION  CHANGE-CAUSE\n1         <none>\n2         <none>\n\n",
+    )
+    assert box.run("kubectl rollout undo deployment/web") == (
+        0,
+        "deployment.apps/web rolled back\n",
+    )
+    code, out = box.run(
+        "kubectl get deploy web -o jsonpath={.spec.template.spec.containers[0].image}"
+    )
+    assert out == "nginx:1.27"
+    assert box.run("kubectl rollout undo deployment/web --to-revision=9") == (
+        1,
+        "error: unable to find specified revision 9 in history\n",
+    )
+
+
+def test_rollout_pause_resume_restart(box: Sandbox) -> None:
+    box.run("kubectl apply -f -", stdin=WEB)
+    assert box.run("kubectl rollout pause deploy/web") == (0, "deployment.apps/web paused\n")
+    assert box.run("kubectl rollout pause deploy/web") == (
+        1,
+        'error: deployments.apps "web" is already paused\n',
+    )
+    assert box.run("kubectl rollout restart deploy/web") == (
+        1,
+        'error: deployments.apps "web" can\'t restart paused deployment (run rollout resume first)\n',
+    )
+    assert box.run("kubectl rollout resume deploy/web") == (0, "deployment.apps/web resumed\n")
+    assert box.run("kubectl rollout restart deploy/web") == (0, "deployment.apps/web restarted\n")
+    code, out = box.run("kubectl get deploy web -o jsonpath={.spec.template.metadata.annotations}")
+    assert json.loads(out) == {"kubectl.kubernetes.io/restartedAt": "2026-01-05T09:00:00Z"}
+
+
+def test_logs_and_exec_follow_what_the_program_does(box: Sandbox) -> None:
+    box.run("kubectl run web --image=nginx:1.27")
+    code, out = box.run("kubectl exec web -- ls /")
+    assert (code, out) == (1, 'error: unable to upgrade connection: container not found ("web")\n')
+    box.run("sleep 15")
+    code, out = box.run("kubectl logs web")
+    assert code == 0
+    assert "ready for start up" in out
+    code, out = box.run("kubectl logs web --tail=1")
+    assert len(out.splitlines()) == 1
+    code, out = box.run("kubectl exec web -- false")
+    assert (code, out) == (1, "command terminated with exit code 1\n")
+    code, out = box.run("kubectl exec -it web -- sh")
+    assert code == 1
+    assert "interactive shells" in out
+    assert box.run("kubectl logs nope") == (
+        1,
+        'Error from server (NotFound): pods "nope" not found\n',
+    )
+    code, out = box.run("kubectl logs web --previous")
+    assert (code, out) == (
+        1,
+        'Error from server (BadRequest): previous terminated container "web" in pod "web" not found\n',
+    )
+
+
+def test_get_watch_prints_changes_while_simulated_time_passes(box: Sandbox) -> None:
+    box.run("kubectl run web --image=nginx:1.27")
+    code, out = box.run("kubectl get pods -w --request-timeout=20s")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].split() == ["NAME", "READY", "STATUS", "RESTARTS", "AGE"]
+    assert lines.count(lines[0]) == 1  # one header
+    assert lines[-1].split()[:3] == ["web", "1/1", "Running"]
+    assert box.now == 20
+
+
+def test_nodes_cordon_taint_drain(box: Sandbox) -> None:
+    assert box.run("kubectl cordon kind-worker") == (0, "node/kind-worker cordoned\n")
+    assert box.run("kubectl cordon kind-worker") == (0, "node/kind-worker already cordoned\n")
+    code, out = box.run("kubectl get node kind-worker")
+    assert out.splitlines()[1].split()[1] == "Ready,SchedulingDisabled"
+    assert box.run("kubectl uncordon kind-worker") == (0, "node/kind-worker uncordoned\n")
+    assert box.run("kubectl taint nodes kind-worker gpu=yes:NoSchedule") == (
+        0,
+        "node/kind-worker tainted\n",
+    )
+    assert box.run("kubectl taint nodes kind-worker gpu=yes:NoSchedule") == (
+        1,
+        "error: node kind-worker already has gpu taint(s) with same effect(s) and --overwrite is false\n",
+    )
+    assert box.run("kubectl taint nodes kind-worker gpu:NoSchedule-") == (
+        0,
+        "node/kind-worker untainted\n",
+    )
+    assert box.run("kubectl taint nodes kind-worker gpu=yes:Sometimes") == (
+        1,
+        "error: invalid taint effect: Sometimes, unsupported taint effect\n",
+    )
+    box.run("kubectl run lone --image=busybox:1.36 -- sleep 3600")
+    box.run("sleep 10")
+    code, out = box.run("kubectl get pod lone -o jsonpath={.spec.nodeName}")
+    node = out
+    code, out = box.run(f"kubectl drain {node}")
+    assert code == 1
+    assert (
+        "cannot delete Pods that declare no controller (use --force to override): default/lone"
+        in out
+    )
+    code, out = box.run(f"kubectl drain {node} --force")
+    assert code == 0, out
+    assert out.endswith(f"node/{node} drained\n")
+    assert box.run("kubectl get pod lone") == (
+        1,
+        'Error from server (NotFound): pods "lone" not found\n',
+    )
+
+
+def test_events_and_can_i_list(box: Sandbox) -> None:
+    box.run("kubectl run web --image=nginx:1.27")
+    box.run("sleep 10")
+    code, out = box.run("kubectl events")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].split() == ["LAST", "SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"]
+    assert any(line.split()[1:4] == ["Normal", "Scheduled", "pod/web"] for line in lines)
+    assert box.run("kubectl events --types=Warning") == (
+        0,
+        "No events found in default namespace.\n",
+    )
+    code, out = box.run("kubectl auth can-i --list --as=jane")
+    assert out.splitlines()[0].split() == [
+        "Resources",
+        "Non-Resource",
+        "URLs",
+        "Resource",
+        "Names",
+        "Verbs",
+    ]
+    assert any(
+        line.startswith("selfsubjectaccessreviews.authorization.k8s.io")
+        for line in out.splitlines()
+    )
+
+
+def test_wait_for_condition_lets_time_pass(box: Sandbox) -> None:
+    box.run("kubectl run web --image=nginx:1.27")
+    assert box.run("kubectl wait --for=condition=Ready pod/web --timeout=60s") == (
+        0,
+        "pod/web condition met\n",
+    )
+    assert 0 < box.now < 60
+    assert box.run("kubectl wait --for=condition=Ready pod/nope") == (
+        1,
+        'Error from server (NotFound): pods "nope" not found\n',
+    )
+
+
+def test_expose_makes_a_service_from_the_deployment(box: Sandbox) -> None:
+    box.run("kubectl apply -f -", stdin=WEB)
+    assert box.run("kubectl expose deployment web --port=80 --target-port=80") == (
+        0,
+        "service/web exposed\n",
+    )
+    code, out = box.run("kubectl get svc web -o json")
+    spec = json.loads(out)["spec"]
+    assert spec["selector"] == {"app": "web"}
+    assert spec["ports"][0]["port"] == 80
+    assert spec["ports"][0]["targetPort"] == 80
+    assert spec["type"] == "ClusterIP"

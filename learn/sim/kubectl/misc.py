@@ -261,16 +261,25 @@ def run_exec(ctx: Ctx, flags: Parsed, argv_after_dash: list[str]) -> None:
         raise KubectlError(
             f"cannot exec into a container in a completed pod; current phase is {phase}"
         )
-    try:
-        from learn.sim.kube import kubelet
-    except ImportError:
-        raise not_simulated("kubectl exec") from None
-    exec_fn = getattr(kubelet, "exec_in_pod", None)
-    if exec_fn is None:
-        raise not_simulated("kubectl exec (the kubelet of this build runs no commands)")
-    result = exec_fn(ctx.world, pod, name, argv_after_dash, tty=flags.on("tty"))
-    if isinstance(result, str):
-        raise KubectlError(result)
+    if (
+        flags.on("stdin")
+        and len(argv_after_dash) == 1
+        and argv_after_dash[0].rsplit("/", 1)[-1] in {"sh", "bash", "ash", "zsh"}
+    ):
+        raise KubectlError(
+            "interactive shells (kubectl exec -it POD -- sh) are not simulated in this sandbox; "
+            "run one command at a time: kubectl exec POD -- COMMAND"
+        )
+    from learn.sim.kube import kubelet
+
+    rt = _runtime(ctx, pod)
+    c = (rt.get("containers") or {}).get(name) or {}
+    if c.get("state") != "running":
+        raise KubectlError(f'unable to upgrade connection: container not found ("{name}")')
+    process, program = kubelet.Kubelet(ctx.world).process_of(
+        pod, ctx.world.state["kubelet"]["pods"][pod["metadata"]["uid"]], name
+    )
+    result = program.exec(process, list(argv_after_dash))
     code, output = result
     ctx.print(output)
     if code:
