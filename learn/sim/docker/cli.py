@@ -132,3 +132,59 @@ def ellipsis(text: str, width: int) -> str:
     if len(text) <= width:
         return text
     return text[: width - 1] + "…"
+
+
+def _ip_key(ip: str) -> tuple[int, int]:
+    """netip.Addr.Less: the zero address first, then IPv4, then IPv6, by value."""
+    import ipaddress
+
+    if not ip:
+        return (0, 0)
+    addr = ipaddress.ip_address(ip)
+    return (1 if addr.version == 4 else 2, int(addr))
+
+
+def _join_host_port(ip: str, port: str) -> str:
+    return f"[{ip}]:{port}" if ":" in ip else f"{ip}:{port}"
+
+
+def displayable_ports(ports: list[tuple[str, int, int, str]]) -> str:
+    """docker/cli formatter.DisplayablePorts: (ip, public port, private port, proto) each;
+    consecutive ports fold into ranges, mappings to another host port come last."""
+    ordered = sorted(ports, key=lambda p: (p[2], _ip_key(p[0]), p[1], p[3]))
+    groups: dict[str, list[int]] = {}
+    keys: list[str] = []
+    result: list[str] = []
+    mappings: list[str] = []
+
+    def form(key: str, first: int, last: int) -> str:
+        parts = key.split("/")
+        kind, ip = parts[0], ""
+        if len(parts) > 1:
+            ip, kind = parts[0], parts[1]
+        group = str(first) if first == last else f"{first}-{last}"
+        if ip:
+            group = f"{_join_host_port(ip, group)}->{group}"
+        return f"{group}/{kind}"
+
+    for ip, public, private, kind in ordered:
+        key = kind
+        if ip:
+            if public != private:
+                mappings.append(f"{_join_host_port(ip, str(public))}->{private}/{kind}")
+                continue
+            key = f"{ip}/{kind}"
+        group = groups.get(key)
+        if group is None:
+            groups[key] = [private, private]
+            keys.append(key)
+            continue
+        if private == group[1] + 1:
+            group[1] = private
+            continue
+        result.append(form(key, group[0], group[1]))
+        groups[key] = [private, private]
+    for key in keys:
+        first, last = groups[key]
+        result.append(form(key, first, last))
+    return ", ".join(result + mappings)

@@ -969,7 +969,9 @@ def logs(
             last_line = max((at for at, _ in run["lines"]), default=0)
             t0 = last_line
             cycles = 0
-            while t0 + period <= limit and cycles < MAX_LOG_LINES:
+            # The loop's first round starts where the lines before it end; a round prints
+            # its lines as their moments come, so a round in progress shows what it has.
+            while period and t0 <= limit and cycles < MAX_LOG_LINES:
                 for at, line in items:
                     if t0 + at <= limit:
                         out.append((started + t0 + at, line))
@@ -1015,22 +1017,23 @@ def status_text(world: World, container: Mapping[str, Any]) -> str:
 
 
 def ports_text(container: Mapping[str, Any], exposed: list[str]) -> str:
-    """The PORTS column (docker/cli formatter DisplayablePorts): published ports on 0.0.0.0
-    and [::], then exposed ports that are not published."""
+    """The PORTS column: a running container's published ports (on 0.0.0.0 and [::] unless
+    bound to one address) and its exposed ones, through docker/cli's DisplayablePorts."""
+    from learn.sim.docker.cli import displayable_ports
+
     if container["state"]["status"] != "running":
         return ""
-    published = []
-    seen: set[str] = set()
+    summary: list[tuple[str, int, int, str]] = []
+    published = set()
     for host_ip, host_port, port, proto in container["ports"]:
-        key = f"{port}/{proto}"
-        seen.add(key)
-        if host_ip:
-            published.append(f"{host_ip}:{host_port}->{port}/{proto}")
-        else:
-            published.append(f"0.0.0.0:{host_port}->{port}/{proto}")
-            published.append(f"[::]:{host_port}->{port}/{proto}")
-    rest = [p for p in exposed if p not in seen]
-    return ", ".join(published + rest)
+        published.add(f"{port}/{proto}")
+        for ip in [host_ip] if host_ip else ["0.0.0.0", "::"]:
+            summary.append((ip, int(host_port), int(port), proto))
+    for item in exposed:
+        if item not in published:
+            port, _, proto = item.partition("/")
+            summary.append(("", 0, int(port), proto or "tcp"))
+    return displayable_ports(summary)
 
 
 @clock.observer(50)
