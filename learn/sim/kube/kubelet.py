@@ -681,12 +681,15 @@ class Kubelet:
 
     def sync_all(self) -> bool:
         seen = set()
+        stopped = (self.state.get("stopped") or {}).keys()
         for pod in list(self.pods()):
             node = (pod.get("spec") or {}).get("nodeName")
             if not node:
                 continue
             uid = pod["metadata"]["uid"]
             seen.add(uid)
+            if node in stopped:
+                continue  # that node's kubelet is down (learn/sim/kube/controllers/node.py)
             self.sync_pod(pod)
         for uid in [u for u in self.state["pods"] if u not in seen]:
             del self.state["pods"][uid]
