@@ -26,6 +26,8 @@ from learn.content.version import course_version
 from learn.progress.learner import Learner
 from learn.progress.models import LessonMark, QuestionState
 from learn.progress.selectors import LessonStatus, QuestionItem
+from learn.sandboxes.models import SandboxSession
+from learn.sandboxes.selectors import sandbox_view, sessions_for
 
 CSRF_PLACEHOLDER = "csrf-placeholder-6b1f0e2d"
 SLOT = re.compile(r"<!--slot:(question|status|done)(?::([a-z0-9-]+))?-->")
@@ -34,7 +36,7 @@ SLOT = re.compile(r"<!--slot:(question|status|done)(?::([a-z0-9-]+))?-->")
 def _template_version() -> str:
     """Cached skeletons also depend on the templates that drew them."""
     digest = hashlib.sha256()
-    for name in ("lesson.html",):
+    for name in ("lesson.html", "sandboxes/_block.html", "sandboxes/_picture.html"):
         digest.update((Path(settings.BASE_DIR) / "templates" / name).read_bytes())
     return digest.hexdigest()[:12]
 
@@ -72,15 +74,18 @@ def _build(slug: str) -> LessonPage | None:
         cursor = match.end()
     segments.append(("html", html[cursor:]))
     blank = {
-        key: str(
-            render_to_string(
-                "lesson.html#question",
-                {"item": QuestionItem(question, None), "csrf_token": CSRF_PLACEHOLDER},
-            )
-        )
+        key: _render_question(QuestionItem(question, None), None)
         for key, question in questions.items()
     }
     return LessonPage(lesson, segments, questions, blank)
+
+
+def _render_question(item: QuestionItem, session: SandboxSession | None) -> str:
+    context: dict[str, object] = {"item": item, "csrf_token": CSRF_PLACEHOLDER}
+    if item.question.is_sandbox:
+        # A terminal block shows the learner's own sandbox (learn/sandboxes), or its start.
+        context["sandbox"] = sandbox_view(question=item.question, session=session)
+    return str(render_to_string("lesson.html#question", context))
 
 
 def lesson_page(slug: str) -> LessonPage | None:
@@ -109,6 +114,8 @@ def render_lesson_body(
             }
         elif lesson.question_count == 0:
             marked = LessonMark.objects.filter(learner.q(), lesson_id=lesson.pk).exists()
+    sandbox_keys = [k for k, q in page.questions.items() if q.is_sandbox]
+    sessions = sessions_for(learner, sandbox_keys) if sandbox_keys else {}
     solved = sum(1 for s in states.values() if s.solved_at is not None)
     status = LessonStatus(lesson, solved, bool(states), marked)
     out: list[str] = []
@@ -121,15 +128,11 @@ def render_lesson_body(
             if question is None:
                 continue
             state = states.get(question.pk)
-            if state is None:
+            session = sessions.get(key)
+            if state is None and session is None:
                 out.append(page.blank[key])
             else:
-                out.append(
-                    render_to_string(
-                        "lesson.html#question",
-                        {"item": QuestionItem(question, state), "csrf_token": CSRF_PLACEHOLDER},
-                    )
-                )
+                out.append(_render_question(QuestionItem(question, state), session))
         elif kind == "status":
             out.append(render_to_string("lesson.html#status", {"lesson": lesson, "status": status}))
         elif kind == "done":
