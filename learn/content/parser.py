@@ -568,21 +568,24 @@ class CourseParser:
 
     def parse_sandbox(self, path: str, first_line: int, text: str) -> QuestionSpec | None:
         """A hands-on terminal task (learn/sandboxes/spec.py builds its start and goals)."""
-        from learn.sandboxes.spec import block_problems
+        from learn.sandboxes.spec import PLAYGROUND, block_problems
 
         common = self._common(path, first_line, text, SANDBOX_KEYS, "sandbox")
         if common is None:
             return None
         data, at = common
         qid, before = data["id"], len(self.report.problems)
+        if qid == PLAYGROUND:
+            self.report.add(path, at("id"), f"the id {qid!r} is kept for /playground/")
         for key in ("title", "task"):
             if not isinstance(data.get(key), str) or not data[key].strip():
                 self.report.add(path, at(key), f"sandbox {qid!r} needs {key}")
         if len(self.report.problems) > before:
             return None
-        for message in block_problems(qid, data.get("start"), data.get("goals")):
-            where = "goals" if message.startswith(("goal", "a sandbox", "every")) else "start"
-            self.report.add(path, at(where), f"sandbox {qid!r}: {message}")
+        goal_lines = _item_lines(text, "goals")
+        for key, index, message in block_problems(qid, data.get("start"), data.get("goals")):
+            line = first_line + goal_lines[index] if 0 <= index < len(goal_lines) else at(key)
+            self.report.add(path, line, f"sandbox {qid!r}: {message}")
         if len(self.report.problems) > before:
             return None
         return QuestionSpec(

@@ -84,28 +84,29 @@ def start_problems(start: Any) -> Iterator[str]:
         yield f"start.time must be seconds from 0 to {MAX_SLEEP_SECONDS}"
 
 
-def block_problems(key: str, start: Any, goals: Any) -> Iterator[str]:
-    """Problems of a block's start and goals; builds the starting sandbox to check them."""
-    start_errors = list(start_problems(start))
+def block_problems(key: str, start: Any, goals: Any) -> Iterator[tuple[str, int, str]]:
+    """Problems of a block's start and goals as (key, goal index or -1, message); builds the
+    starting sandbox to check them."""
+    start_errors = [("start", -1, message) for message in start_problems(start)]
     yield from start_errors
     if not isinstance(goals, list) or not goals:
-        yield "a sandbox needs a list of goals"
+        yield "goals", -1, "a sandbox needs a list of goals"
         return
     goal_errors = False
-    for index, goal in enumerate(goals, start=1):
+    for index, goal in enumerate(goals):
         for message in goal_kinds.spec_problems(goal):
             goal_errors = True
-            yield f"goal {index}: {message}"
+            yield "goals", index, f"goal {index + 1}: {message}"
     if start_errors or goal_errors:
         return
     try:
         box = start_sandbox(key, start or {})
     except StartFailed as exc:
-        yield str(exc)
+        yield "start", -1, str(exc)
         return
     except (SandboxError, ValueError, TypeError, KeyError) as exc:
-        yield f"the starting sandbox cannot be made: {exc}"
+        yield "start", -1, f"the starting sandbox cannot be made: {exc}"
         return
     results = goal_kinds.evaluate(box, goals)
     if goal_kinds.all_met(results):
-        yield "every goal is already met before the learner types anything"
+        yield "goals", -1, "every goal is already met before the learner types anything"
