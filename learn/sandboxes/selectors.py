@@ -95,3 +95,21 @@ def sandbox_view(
         message=message,
         history=[e["c"] for e in transcript if not e["c"].startswith("# ")][-50:],
     )
+
+
+def student_sandboxes(user_id: int) -> list[SandboxSession]:
+    """A student's sandboxes for their instructor's read-only page, in course order (the
+    playground last); one query. The caller has passed the classroom's access gate."""
+    rows = (
+        SandboxSession.objects.filter(user_id=user_id)
+        .select_related("question__lesson")
+        .defer("state")
+    )
+    return sorted(
+        rows,
+        key=lambda s: (
+            s.question is None,
+            s.question.lesson.position if s.question else 0,
+            s.question.position if s.question else 0,
+        ),
+    )
