@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "learn.review",
     "learn.classrooms",
     "learn.labs",
+    "learn.sandboxes",
     "learn.core",
 ]
 

@@ -6,6 +6,7 @@ from django.http import HttpRequest
 
 from learn.progress.learner import SESSION_KEY
 from learn.progress.services import learner_merge
+from learn.sandboxes.services import sandbox_merge
 
 
 @receiver(user_logged_in)
@@ -18,3 +19,4 @@ def move_anonymous_answers(
     anon_key = request.session.pop(SESSION_KEY, "")
     if anon_key:
         learner_merge(anon_key=anon_key, user_id=user.pk)
+        sandbox_merge(anon_key=anon_key, user_id=user.pk)
