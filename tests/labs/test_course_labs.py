@@ -1,0 +1,161 @@
+"""The course's newer labs, answered as different learners would: right answers in other
+styles (flow YAML, JSON, other order, other names where the task allows) must pass, and the
+mistakes people really make must fail on the check that names that mistake."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+from django.conf import settings
+
+from learn.content.parser import load_course
+from learn.labs.checks import CheckResult, passed, run
+
+MODULES, _ = load_course(settings.LESSONS_DIR)
+LABS = {
+    q.key: q.data
+    for module in MODULES
+    for lesson in module.lessons
+    for q in lesson.questions
+    if q.kind == "lab"
+}
+
+
+def check(lab_id: str, text: str) -> list[CheckResult]:
+    data = LABS[lab_id]
+    return run(data["lab_kind"], text, data["checks"])
+
+
+def failed(results: list[CheckResult]) -> dict[str, str]:
+    return {r.name: r.message for r in results if not r.passed}
+
+
+def solution(lab_id: str) -> str:
+    return str(LABS[lab_id]["solution"])
+
+
+def edit(lab_id: str, old: str, new: str) -> str:
+    text = solution(lab_id)
+    assert old in text, f"{lab_id}: the solution no longer contains {old!r}"
+    return text.replace(old, new)
+
+
+def as_json(text: str) -> str:
+    """The same documents written as JSON (which is YAML): a learner's other style."""
+    return "\n---\n".join(json.dumps(d) for d in yaml.safe_load_all(text) if d is not None)
+
+
+# --------------------------------------------------------------------------- networks
+
+
+NET = "m1-lab-split-networks"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        as_json(solution(NET)),
+        # long syntax for networks, and other network names
+        solution(NET)
+        .replace("networks: [frontend]", "networks:\n      public: {}")
+        .replace("networks: [frontend, backend]", "networks:\n      public: {}\n      private: {}")
+        .replace("networks: [backend]", "networks:\n      private:\n        aliases: [database]")
+        .replace("networks:\n  frontend:\n  backend:\n", "networks:\n  public:\n  private:\n"),
+    ],
+    ids=["json", "long-syntax-other-names"],
+)
+def test_networks_lab_right_answers_pass(text: str) -> None:
+    results = check(NET, text)
+    assert passed(results), failed(results)
+
+
+@pytest.mark.parametrize(
+    ("text", "check_name", "words"),
+    [
+        # the proxy joined backend too "so that everything works"
+        (
+            edit(NET, "networks: [frontend]\n", "networks: [frontend, backend]\n"),
+            "isolated",
+            "proxy can still reach db",
+        ),
+        # db kept its published port
+        (
+            edit(
+                NET,
+                "    networks: [backend]\n",
+                '    ports: ["5432:5432"]\n    networks: [backend]\n',
+            ),
+            "no_published_ports",
+            "db publishes ports",
+        ),
+        # web forgot the backend network
+        (
+            edit(NET, "networks: [frontend, backend]", "networks: [frontend]"),
+            "reachable",
+            "web and db share no network",
+        ),
+        # networks used but never declared: compose refuses the project
+        (
+            edit(NET, "networks:\n  frontend:\n  backend:\n", ""),
+            "reachable",
+            "refers to undefined network",
+        ),
+    ],
+    ids=["proxy-on-backend", "db-published", "web-off-backend", "undeclared"],
+)
+def test_networks_lab_mistakes_fail_on_their_check(text: str, check_name: str, words: str) -> None:
+    problems = failed(check(NET, text))
+    assert check_name in problems, problems
+    assert words in problems[check_name]
+
+
+# --------------------------------------------------------------------------- StatefulSet
+
+
+PG = "m6-lab-postgres-statefulset"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        as_json(solution(PG)),
+        # the StatefulSet first, the Service after it
+        "\n---\n".join(reversed(solution(PG).split("\n---\n"))),
+    ],
+    ids=["json", "other-order"],
+)
+def test_statefulset_lab_right_answers_pass(text: str) -> None:
+    results = check(PG, text)
+    assert passed(results), failed(results)
+
+
+@pytest.mark.parametrize(
+    ("text", "check_name", "words"),
+    [
+        # a plain ClusterIP Service: no per-Pod DNS names
+        (edit(PG, "  clusterIP: None\n", ""), "stateful_storage", "no headless Service"),
+        # the claim template is there, but the container still mounts another name
+        (
+            edit(PG, "            - name: data\n", "            - name: pgdata\n"),
+            "stateful_storage",
+            "no container mounts the claim data",
+        ),
+        # no size on the claim
+        (
+            edit(PG, "        resources:\n          requests:\n            storage: 20Gi\n", ""),
+            "stateful_storage",
+            "requests no storage size",
+        ),
+        # kept a Deployment with a PVC-less emptyDir: no StatefulSet at all
+        (LABS[PG]["starter"], "stateful_storage", "There is no StatefulSet"),
+    ],
+    ids=["not-headless", "mount-name", "no-size", "starter"],
+)
+def test_statefulset_lab_mistakes_fail_on_their_check(
+    text: str, check_name: str, words: str
+) -> None:
+    problems = failed(check(PG, text))
+    assert check_name in problems, problems
+    assert words in problems[check_name]
