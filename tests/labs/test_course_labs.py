@@ -159,3 +159,43 @@ def test_statefulset_lab_mistakes_fail_on_their_check(
     problems = failed(check(PG, text))
     assert check_name in problems, problems
     assert words in problems[check_name]
+
+
+# --------------------------------------------------------------------------- Job
+
+
+JOB = "m6-lab-migrate-job"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        as_json(solution(JOB)),
+        edit(JOB, "restartPolicy: Never", "restartPolicy: OnFailure"),
+    ],
+    ids=["json", "on-failure"],
+)
+def test_job_lab_right_answers_pass(text: str) -> None:
+    results = check(JOB, text)
+    assert passed(results), failed(results)
+
+
+@pytest.mark.parametrize(
+    ("text", "check_name", "words"),
+    [
+        (LABS[JOB]["starter"], "job_restart_policy", 'valid values: "OnFailure", "Never"'),
+        # restartPolicy left out: the Pod default Always applies, and the API server refuses
+        (edit(JOB, "      restartPolicy: Never\n", ""), "job_restart_policy", "unset (Always)"),
+        (edit(JOB, "web:0.1.0", "web:latest"), "no_latest", "latest"),
+        (
+            edit(JOB, "          resources:\n", "          resourcez:\n"),
+            "schema",
+            "resourcez",
+        ),
+    ],
+    ids=["starter", "unset", "latest", "typo"],
+)
+def test_job_lab_mistakes_fail_on_their_check(text: str, check_name: str, words: str) -> None:
+    problems = failed(check(JOB, text))
+    assert check_name in problems, problems
+    assert words in problems[check_name]
