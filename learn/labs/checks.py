@@ -1545,6 +1545,8 @@ def _k8s_hpa_target(docs: list[_Doc], setting: Any) -> CheckResult:
 # check_hostPorts.go, check_allowPrivilegeEscalation.go, check_capabilities_restricted.go,
 # check_runAsNonRoot.go, check_runAsUser.go, check_seccompProfile_restricted.go), and the
 # message is the one the API server returns: violates PodSecurity "restricted:latest": ...
+# Baseline checks come first, then the restricted ones, which replace their baseline
+# counterparts (restricted volume types covers hostPath, as in the API server's output).
 _PSA_VOLUMES = {
     "configMap",
     "csi",
@@ -1583,25 +1585,6 @@ def psa_restricted_violations(spec: dict[str, Any]) -> list[str]:
     host = [f"{k}=true" for k in ("hostNetwork", "hostPID", "hostIPC") if spec.get(k) is True]
     if host:
         out.append(f"host namespaces ({', '.join(host)})")
-    privileged = [name(c) for c in containers if sc(c).get("privileged") is True]
-    if privileged:
-        out.append(
-            f"privileged ({_quoted(privileged)} must not set securityContext.privileged=true)"
-        )
-    bad_volumes = []
-    for volume in _list(spec.get("volumes")):
-        kinds = [k for k in _mapping(volume) if k != "name"]
-        bad = [k for k in kinds if k not in _PSA_VOLUMES]
-        if bad:
-            bad_volumes.append((str(_mapping(volume).get("name", "?")), bad[0]))
-    if bad_volumes:
-        names = [n for n, _k in bad_volumes]
-        types = ", ".join(sorted({json.dumps(k) for _n, k in bad_volumes}))
-        verb = "uses" if len(names) == 1 else "use"
-        out.append(
-            f"restricted volume types ({_quoted(names, 'volume')} {verb} restricted volume "
-            f"type{'s' if len(bad_volumes) > 1 else ''} {types})"
-        )
     host_ports = [
         (name(c), p.get("hostPort"))
         for c in containers
@@ -1611,6 +1594,11 @@ def psa_restricted_violations(spec: dict[str, Any]) -> list[str]:
     if host_ports:
         ports = ", ".join(str(p) for _n, p in host_ports)
         out.append(f"hostPort ({_quoted([n for n, _p in host_ports])} uses hostPort {ports})")
+    privileged = [name(c) for c in containers if sc(c).get("privileged") is True]
+    if privileged:
+        out.append(
+            f"privileged ({_quoted(privileged)} must not set securityContext.privileged=true)"
+        )
     escalation = [name(c) for c in containers if sc(c).get("allowPrivilegeEscalation") is not False]
     if escalation:
         out.append(
@@ -1635,6 +1623,20 @@ def psa_restricted_violations(spec: dict[str, Any]) -> list[str]:
         )
     if caps_parts:
         out.append(f"unrestricted capabilities ({'; '.join(caps_parts)})")
+    bad_volumes = []
+    for volume in _list(spec.get("volumes")):
+        kinds = [k for k in _mapping(volume) if k != "name"]
+        bad = [k for k in kinds if k not in _PSA_VOLUMES]
+        if bad:
+            bad_volumes.append((str(_mapping(volume).get("name", "?")), bad[0]))
+    if bad_volumes:
+        names = [n for n, _k in bad_volumes]
+        types = ", ".join(sorted({json.dumps(k) for _n, k in bad_volumes}))
+        verb = "uses" if len(names) == 1 else "use"
+        out.append(
+            f"restricted volume types ({_quoted(names, 'volume')} {verb} restricted volume "
+            f"type{'s' if len({k for _n, k in bad_volumes}) > 1 else ''} {types})"
+        )
     explicit_root = [name(c) for c in containers if sc(c).get("runAsNonRoot") is False]
     if pod_sc.get("runAsNonRoot") is False or explicit_root:
         who = ["pod"] if pod_sc.get("runAsNonRoot") is False else []

@@ -199,3 +199,68 @@ def test_job_lab_mistakes_fail_on_their_check(text: str, check_name: str, words:
     problems = failed(check(JOB, text))
     assert check_name in problems, problems
     assert words in problems[check_name]
+
+
+# --------------------------------------------------------------------------- restricted
+
+
+SEC = "m6-lab-restricted-web"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        as_json(solution(SEC)),
+        # everything on the container instead of the Pod
+        edit(
+            SEC,
+            "      securityContext:\n        runAsNonRoot: true\n        runAsUser: 10001\n"
+            "        seccompProfile: {type: RuntimeDefault}\n",
+            "",
+        ).replace(
+            "            allowPrivilegeEscalation: false\n",
+            "            allowPrivilegeEscalation: false\n            runAsNonRoot: true\n"
+            "            runAsUser: 10001\n            seccompProfile: {type: RuntimeDefault}\n",
+        ),
+    ],
+    ids=["json", "container-level"],
+)
+def test_restricted_lab_right_answers_pass(text: str) -> None:
+    results = check(SEC, text)
+    assert passed(results), failed(results)
+
+
+@pytest.mark.parametrize(
+    ("text", "check_name", "words"),
+    [
+        (LABS[SEC]["starter"], "pod_security_restricted", "allowPrivilegeEscalation != false"),
+        (
+            edit(SEC, 'capabilities: {drop: ["ALL"]}', "capabilities: {drop: [NET_RAW]}"),
+            "pod_security_restricted",
+            'must set securityContext.capabilities.drop=["ALL"]',
+        ),
+        (
+            edit(SEC, "        seccompProfile: {type: RuntimeDefault}\n", ""),
+            "pod_security_restricted",
+            "seccompProfile (pod or container",
+        ),
+        (
+            edit(SEC, "            readOnlyRootFilesystem: true\n", ""),
+            "read_only_root",
+            "root filesystem is writable",
+        ),
+        # a policy for the web Pods only is not a default for the namespace
+        (
+            edit(SEC, "  podSelector: {}\n", "  podSelector:\n    matchLabels: {app: web}\n"),
+            "default_deny",
+            "No NetworkPolicy selects every Pod",
+        ),
+    ],
+    ids=["starter", "drop-one", "no-seccomp", "writable-root", "policy-for-web-only"],
+)
+def test_restricted_lab_mistakes_fail_on_their_check(
+    text: str, check_name: str, words: str
+) -> None:
+    problems = failed(check(SEC, text))
+    assert check_name in problems, problems
+    assert words in problems[check_name]
