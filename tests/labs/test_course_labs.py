@@ -264,3 +264,48 @@ def test_restricted_lab_mistakes_fail_on_their_check(
     problems = failed(check(SEC, text))
     assert check_name in problems, problems
     assert words in problems[check_name]
+
+
+# --------------------------------------------------------------------------- debugging
+
+
+DBG = "m6-lab-debug-service"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        as_json(solution(DBG)),
+        # numbers instead of names are just as right
+        edit(DBG, "targetPort: http", "targetPort: 8000").replace(
+            "httpGet: {path: /readyz, port: http}", "httpGet: {path: /readyz, port: 8000}"
+        ),
+    ],
+    ids=["json", "port-numbers"],
+)
+def test_debug_lab_right_answers_pass(text: str) -> None:
+    results = check(DBG, text)
+    assert passed(results), failed(results)
+
+
+@pytest.mark.parametrize(
+    ("text", "check_name"),
+    [
+        # each bug left alone on its own still fails, on the check that names it
+        (
+            edit(DBG, "selector: {app: web}\n  ports", "selector: {app: learn-web}\n  ports"),
+            "service_matches_pods",
+        ),
+        (edit(DBG, "targetPort: http", "targetPort: gunicorn"), "service_matches_pods"),
+        (
+            edit(
+                DBG, "httpGet: {path: /readyz, port: http}", "httpGet: {path: /readyz, port: web}"
+            ),
+            "probes",
+        ),
+    ],
+    ids=["selector", "target-port", "probe-port"],
+)
+def test_debug_lab_each_bug_alone_fails(text: str, check_name: str) -> None:
+    problems = failed(check(DBG, text))
+    assert list(problems) == [check_name], problems
