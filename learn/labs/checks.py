@@ -90,6 +90,8 @@ CHECKS: dict[str, dict[str, str]] = {
         "stateful_storage": BOOL,
         "job_restart_policy": BOOL,
         "default_deny": BOOL,
+        "service_routes_to": NAME_MAP,
+        "pdb_covers": NAMES,
     },
     "rbac": {"schema": BOOL, "allow": REQUESTS, "deny": REQUESTS},
 }
@@ -1857,6 +1859,101 @@ def _k8s_default_deny(docs: list[_Doc], setting: Any) -> CheckResult:
     )
 
 
+def _selects(selector: dict[str, Any], template: _PodTemplate) -> bool:
+    return bool(selector) and all(
+        template.labels.get(str(k)) == str(v) for k, v in selector.items()
+    )
+
+
+def _k8s_service_routes_to(docs: list[_Doc], setting: Any) -> CheckResult:
+    hint = (
+        "A Service sends traffic to every Pod whose labels include all of its selector, "
+        "whichever Deployment made it. Give each version its own label (for example "
+        "`version: green`) and put that label in the selector."
+    )
+    templates = [t for t in _templates(docs) if t.doc.kind not in {"Job", "CronJob"}]
+    for service_name, wanted in _mapping(setting).items():
+        svc = next((d for d in docs if d.kind == "Service" and d.name == service_name), None)
+        if svc is None:
+            return _fail("service_routes_to", f"There is no Service {service_name}.", None, hint)
+        selector = _mapping(_mapping(svc.data.get("spec")).get("selector"))
+        line = svc.line("spec", "selector") or svc.line("spec")
+        selected = sorted(
+            t.doc.name
+            for t in templates
+            if t.doc.namespace == svc.namespace and _selects(selector, t)
+        )
+        missing = [str(w) for w in _list(wanted) if str(w) not in selected]
+        extra = [name for name in selected if name not in [str(w) for w in _list(wanted)]]
+        if missing or extra:
+            parts = []
+            if missing:
+                parts.append(f"it reaches no Pod of {', '.join(missing)}")
+            if extra:
+                parts.append(f"it also sends traffic to the Pods of {', '.join(extra)}")
+            return _fail(
+                "service_routes_to",
+                f"{_at(line)}{svc.title} selects {json.dumps(selector)}: {'; '.join(parts)}.",
+                line,
+                hint,
+            )
+    routes = ", ".join(f"{s} -> {', '.join(map(str, w))}" for s, w in _mapping(setting).items())
+    return _ok("service_routes_to", f"Traffic goes exactly where it should: {routes}.", hint)
+
+
+def _k8s_pdb_covers(docs: list[_Doc], setting: Any) -> CheckResult:
+    hint = (
+        "A PodDisruptionBudget (policy/v1) selects the Pods by label and allows a drain to "
+        "evict some of them: `maxUnavailable: 1`, or a `minAvailable` below the replica "
+        "count. `minAvailable` equal to the replicas blocks every drain."
+    )
+    pdbs = [d for d in docs if d.kind == "PodDisruptionBudget"]
+    for name in _list(setting):
+        workload = next(
+            (t for t in _templates(docs) if t.doc.name == name and t.doc.kind != "Pod"), None
+        )
+        if workload is None:
+            return _fail("pdb_covers", f"There is no workload {name}.", None, hint)
+        replicas = _mapping(workload.doc.data.get("spec")).get("replicas", 1)
+        covering = [
+            p
+            for p in pdbs
+            if p.namespace == workload.doc.namespace
+            and _selector_matches(
+                _mapping(_mapping(p.data.get("spec")).get("selector")), workload.labels
+            )
+        ]
+        if not covering:
+            return _fail(
+                "pdb_covers",
+                f"No PodDisruptionBudget selects the Pods of {workload.doc.title}, so a node "
+                "drain may evict all of them at once.",
+                None,
+                hint,
+            )
+        spec = _mapping(covering[0].data.get("spec"))
+        min_available = spec.get("minAvailable")
+        if (
+            isinstance(min_available, int)
+            and isinstance(replicas, int)
+            and min_available >= replicas
+        ) or spec.get("maxUnavailable") in (0, "0%"):
+            line = covering[0].line("spec")
+            return _fail(
+                "pdb_covers",
+                f"{_at(line)}{covering[0].title} allows no disruption of {workload.doc.title} "
+                f"({replicas} replicas): `kubectl drain` would wait forever with "
+                '"Cannot evict pod as it would violate the pod\'s disruption budget".',
+                line,
+                hint,
+            )
+    return _ok(
+        "pdb_covers",
+        f"A PodDisruptionBudget covers {', '.join(map(str, setting))} and still allows drains.",
+        hint,
+    )
+
+
 _KUBERNETES: dict[str, Callable[[list[_Doc], Any], CheckResult]] = {
     "schema": _k8s_schema,
     "kinds": _k8s_kinds,
@@ -1873,6 +1970,8 @@ _KUBERNETES: dict[str, Callable[[list[_Doc], Any], CheckResult]] = {
     "stateful_storage": _k8s_stateful_storage,
     "job_restart_policy": _k8s_job_restart_policy,
     "default_deny": _k8s_default_deny,
+    "service_routes_to": _k8s_service_routes_to,
+    "pdb_covers": _k8s_pdb_covers,
 }
 
 

@@ -38,7 +38,7 @@ def solution(lab_id: str) -> str:
 
 def edit(lab_id: str, old: str, new: str) -> str:
     text = solution(lab_id)
-    assert old in text, f"{lab_id}: the solution no longer contains {old!r}"
+    assert text.count(old) == 1, f"{lab_id}: the solution holds {old!r} {text.count(old)} times"
     return text.replace(old, new)
 
 
@@ -309,3 +309,70 @@ def test_debug_lab_right_answers_pass(text: str) -> None:
 def test_debug_lab_each_bug_alone_fails(text: str, check_name: str) -> None:
     problems = failed(check(DBG, text))
     assert list(problems) == [check_name], problems
+
+
+# --------------------------------------------------------------------------- blue/green
+
+
+BG = "m6-lab-blue-green"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        as_json(solution(BG)),
+        # minAvailable below the replica count is as good as maxUnavailable: 1
+        edit(BG, "  maxUnavailable: 1\n", "  minAvailable: 2\n"),
+        # the budget selects green by its version label alone
+        edit(
+            BG,
+            "  maxUnavailable: 1\n  selector:\n    matchLabels: {app: web, version: green}\n",
+            "  maxUnavailable: 1\n  selector:\n    matchLabels: {version: green}\n",
+        ),
+    ],
+    ids=["json", "min-available", "version-label-only"],
+)
+def test_blue_green_lab_right_answers_pass(text: str) -> None:
+    results = check(BG, text)
+    assert passed(results), failed(results)
+
+
+@pytest.mark.parametrize(
+    ("text", "check_name", "words"),
+    [
+        (LABS[BG]["starter"], "service_routes_to", "also sends traffic to the Pods of web-blue"),
+        # switched the wrong way
+        (
+            edit(
+                BG,
+                "selector: {app: web, version: green}\n  ports",
+                "selector: {app: web, version: blue}\n  ports",
+            ),
+            "service_routes_to",
+            "reaches no Pod of web-green",
+        ),
+        # a budget that never lets a drain evict anything
+        (
+            edit(BG, "  maxUnavailable: 1\n", "  minAvailable: 3\n"),
+            "pdb_covers",
+            "allows no disruption",
+        ),
+        # a budget for the old version
+        (
+            edit(
+                BG,
+                "  maxUnavailable: 1\n  selector:\n    matchLabels: {app: web, version: green}\n",
+                "  maxUnavailable: 1\n  selector:\n    matchLabels: {app: web, version: blue}\n",
+            ),
+            "pdb_covers",
+            "No PodDisruptionBudget selects the Pods of Deployment web-green",
+        ),
+    ],
+    ids=["starter", "wrong-way", "blocks-drains", "budget-for-blue"],
+)
+def test_blue_green_lab_mistakes_fail_on_their_check(
+    text: str, check_name: str, words: str
+) -> None:
+    problems = failed(check(BG, text))
+    assert check_name in problems, problems
+    assert words in problems[check_name]
