@@ -376,3 +376,48 @@ def test_blue_green_lab_mistakes_fail_on_their_check(
     problems = failed(check(BG, text))
     assert check_name in problems, problems
     assert words in problems[check_name]
+
+
+# --------------------------------------------------------------------------- rollout
+
+
+ROLL = "m4-lab-zero-downtime-rollout"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        as_json(solution(ROLL)),
+        # RollingUpdate is the default strategy type, so leaving `type` out is right too
+        edit(ROLL, "    type: RollingUpdate\n", ""),
+        # a port name instead of the number
+        edit(
+            ROLL, "      - containerPort: 8000\n", "      - {name: http, containerPort: 8000}\n"
+        ).replace("port: 8000}", "port: http}"),
+    ],
+    ids=["json", "default-type", "named-port"],
+)
+def test_rollout_lab_right_answers_pass(text: str) -> None:
+    results = check(ROLL, text)
+    assert passed(results), failed(results)
+
+
+@pytest.mark.parametrize(
+    ("text", "check_name"),
+    [
+        (edit(ROLL, "  replicas: 3\n", "  replicas: 2\n"), "replicas"),
+        (edit(ROLL, "      maxUnavailable: 0\n", "      maxUnavailable: 1\n"), "rolling_update"),
+        (
+            edit(
+                ROLL,
+                "          readinessProbe:\n            httpGet: {path: /readyz, port: 8000}\n",
+                "",
+            ),
+            "probes",
+        ),
+    ],
+    ids=["two-replicas", "may-drop-one", "no-readiness"],
+)
+def test_rollout_lab_mistakes_fail_on_their_check(text: str, check_name: str) -> None:
+    problems = failed(check(ROLL, text))
+    assert check_name in problems, problems
