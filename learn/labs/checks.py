@@ -70,6 +70,9 @@ CHECKS: dict[str, dict[str, str]] = {
         "healthcheck": NAMES,
         "depends_on_healthy": NAME_MAP,
         "no_latest": BOOL,
+        "reachable": NAME_MAP,
+        "isolated": NAME_MAP,
+        "no_published_ports": NAMES,
     },
     "kubernetes": {
         "schema": BOOL,
@@ -82,6 +85,13 @@ CHECKS: dict[str, dict[str, str]] = {
         "replicas": NUMBER,
         "rolling_update": ROLLING,
         "hpa_target": BOOL,
+        "pod_security_restricted": BOOL,
+        "read_only_root": BOOL,
+        "stateful_storage": BOOL,
+        "job_restart_policy": BOOL,
+        "default_deny": BOOL,
+        "service_routes_to": NAME_MAP,
+        "pdb_covers": NAMES,
     },
     "rbac": {"schema": BOOL, "allow": REQUESTS, "deny": REQUESTS},
 }
@@ -951,6 +961,115 @@ def _compose_no_latest(doc: _Doc, services: dict[str, Any], setting: Any) -> Che
     return _ok("no_latest", "Every image is pinned to a version.", hint)
 
 
+def _service_networks(service: dict[str, Any]) -> set[str]:
+    """The networks a service joins; with none listed (and no network_mode) it is `default`."""
+    if service.get("network_mode"):
+        return set()
+    value = service.get("networks")
+    if isinstance(value, list):
+        return {str(n) for n in value}
+    if isinstance(value, dict):
+        return {str(n) for n in value}
+    return {"default"}
+
+
+def _compose_network_pairs(
+    services: dict[str, Any], setting: Any, *, want_shared: bool
+) -> tuple[str, str, set[str]] | None:
+    """The first (service, other, shared networks) pair that breaks the rule, if any."""
+    for service, others in _mapping(setting).items():
+        mine = _service_networks(_mapping(services.get(service)))
+        for other in _list(others):
+            shared = mine & _service_networks(_mapping(services.get(other)))
+            if bool(shared) != want_shared or service not in services or other not in services:
+                return str(service), str(other), shared
+    return None
+
+
+def _compose_reachable(doc: _Doc, services: dict[str, Any], setting: Any) -> CheckResult:
+    hint = (
+        "Two containers reach each other by service name only when they share a network. "
+        "List the network under the service's `networks:` (and under the top-level "
+        "`networks:`)."
+    )
+    declared = set(_mapping(doc.data.get("networks"))) | {"default"}
+    for service in _mapping(setting):
+        undefined = sorted(_service_networks(_mapping(services.get(service))) - declared)
+        if undefined:
+            line = doc.line("services", service, "networks")
+            # compose-go's own message (loader/validate.go) for the same mistake
+            return _fail(
+                "reachable",
+                f'{_at(line)}service "{service}" refers to undefined network '
+                f"{undefined[0]}: invalid compose project",
+                line,
+                hint,
+            )
+    broken = _compose_network_pairs(services, setting, want_shared=True)
+    if broken:
+        service, other, _shared = broken
+        missing = [s for s in (service, other) if s not in services]
+        if missing:
+            return _fail("reachable", f"There is no service {', '.join(missing)}.", None, hint)
+        line = doc.line("services", service)
+        return _fail(
+            "reachable",
+            f"{_at(line)}{service} and {other} share no network, so {service} cannot "
+            f'resolve "{other}": the lookup fails with "Name or service not known".',
+            line,
+            hint,
+        )
+    pairs = ", ".join(f"{s} -> {', '.join(o)}" for s, o in _mapping(setting).items())
+    return _ok("reachable", f"These services share a network: {pairs}.", hint)
+
+
+def _compose_isolated(doc: _Doc, services: dict[str, Any], setting: Any) -> CheckResult:
+    hint = (
+        "Put the private services on their own network (for example `backend`) and leave "
+        "the public-facing one off it; a service on no common network cannot even resolve "
+        "the other's name."
+    )
+    broken = _compose_network_pairs(services, setting, want_shared=False)
+    if broken:
+        service, other, shared = broken
+        missing = [s for s in (service, other) if s not in services]
+        if missing:
+            return _fail("isolated", f"There is no service {', '.join(missing)}.", None, hint)
+        line = doc.line("services", service)
+        return _fail(
+            "isolated",
+            f"{_at(line)}{service} can still reach {other}: both are on "
+            f"{', '.join(sorted(shared))}.",
+            line,
+            hint,
+        )
+    pairs = ", ".join(f"{s} -/-> {', '.join(o)}" for s, o in _mapping(setting).items())
+    return _ok("isolated", f"No shared network: {pairs}.", hint)
+
+
+def _compose_no_published_ports(doc: _Doc, services: dict[str, Any], setting: Any) -> CheckResult:
+    hint = (
+        "Remove `ports:` from services only other containers use: they reach it over the "
+        "Compose network by name, and a published port also opens it to the host's network "
+        "(Docker's rules bypass a host firewall such as ufw)."
+    )
+    for name in _list(setting):
+        service = services.get(name)
+        if not isinstance(service, dict):
+            return _fail("no_published_ports", f"There is no service {name}.", None, hint)
+        if _list(service.get("ports")):
+            line = doc.line("services", name, "ports")
+            return _fail(
+                "no_published_ports",
+                f"{_at(line)}service {name} publishes ports on the host.",
+                line,
+                hint,
+            )
+    return _ok(
+        "no_published_ports", f"Not published on the host: {', '.join(map(str, setting))}.", hint
+    )
+
+
 _COMPOSE: dict[str, Callable[[_Doc, dict[str, Any], Any], CheckResult]] = {
     "schema": _compose_schema,
     "depends_on_exist": _compose_depends_on_exist,
@@ -960,6 +1079,9 @@ _COMPOSE: dict[str, Callable[[_Doc, dict[str, Any], Any], CheckResult]] = {
     "healthcheck": _compose_healthcheck,
     "depends_on_healthy": _compose_depends_on_healthy,
     "no_latest": _compose_no_latest,
+    "reachable": _compose_reachable,
+    "isolated": _compose_isolated,
+    "no_published_ports": _compose_no_published_ports,
 }
 
 
@@ -1419,6 +1541,419 @@ def _k8s_hpa_target(docs: list[_Doc], setting: Any) -> CheckResult:
     )
 
 
+# Pod Security Admission, profile "restricted" (which includes "baseline"). The rules and the
+# wording of each violation follow kubernetes/staging/src/k8s.io/pod-security-admission/policy/
+# (check_hostNamespaces.go, check_privileged.go, check_restrictedVolumes.go,
+# check_hostPorts.go, check_allowPrivilegeEscalation.go, check_capabilities_restricted.go,
+# check_runAsNonRoot.go, check_runAsUser.go, check_seccompProfile_restricted.go), and the
+# message is the one the API server returns: violates PodSecurity "restricted:latest": ...
+# Baseline checks come first, then the restricted ones, which replace their baseline
+# counterparts (restricted volume types covers hostPath, as in the API server's output).
+_PSA_VOLUMES = {
+    "configMap",
+    "csi",
+    "downwardAPI",
+    "emptyDir",
+    "ephemeral",
+    "persistentVolumeClaim",
+    "projected",
+    "secret",
+}
+_SECCOMP_OK = {"RuntimeDefault", "Localhost"}
+
+
+def _quoted(names: list[str], noun: str = "container") -> str:
+    listed = ", ".join(json.dumps(n) for n in names)
+    return f"{noun}{'s' if len(names) > 1 else ''} {listed}"
+
+
+def psa_restricted_violations(spec: dict[str, Any]) -> list[str]:
+    """What Pod Security Admission (restricted) would reject in one PodSpec, in its words."""
+    pod_sc = _mapping(spec.get("securityContext"))
+    containers = [
+        c
+        for key in ("initContainers", "containers", "ephemeralContainers")
+        for c in _list(spec.get(key))
+        if isinstance(c, dict)
+    ]
+
+    def sc(container: dict[str, Any]) -> dict[str, Any]:
+        return _mapping(container.get("securityContext"))
+
+    def name(container: dict[str, Any]) -> str:
+        return str(container.get("name", "?"))
+
+    out: list[str] = []
+    host = [f"{k}=true" for k in ("hostNetwork", "hostPID", "hostIPC") if spec.get(k) is True]
+    if host:
+        out.append(f"host namespaces ({', '.join(host)})")
+    host_ports = [
+        (name(c), p.get("hostPort"))
+        for c in containers
+        for p in _list(c.get("ports"))
+        if isinstance(p, dict) and p.get("hostPort") not in (None, 0)
+    ]
+    if host_ports:
+        ports = ", ".join(str(p) for _n, p in host_ports)
+        out.append(f"hostPort ({_quoted([n for n, _p in host_ports])} uses hostPort {ports})")
+    privileged = [name(c) for c in containers if sc(c).get("privileged") is True]
+    if privileged:
+        out.append(
+            f"privileged ({_quoted(privileged)} must not set securityContext.privileged=true)"
+        )
+    escalation = [name(c) for c in containers if sc(c).get("allowPrivilegeEscalation") is not False]
+    if escalation:
+        out.append(
+            f"allowPrivilegeEscalation != false ({_quoted(escalation)} must set "
+            "securityContext.allowPrivilegeEscalation=false)"
+        )
+    no_drop = []
+    adds: list[tuple[str, str]] = []
+    for c in containers:
+        caps = _mapping(sc(c).get("capabilities"))
+        if "ALL" not in [str(x) for x in _list(caps.get("drop"))]:
+            no_drop.append(name(c))
+        adds += [(name(c), str(a)) for a in _list(caps.get("add")) if a != "NET_BIND_SERVICE"]
+    caps_parts = []
+    if no_drop:
+        caps_parts.append(f'{_quoted(no_drop)} must set securityContext.capabilities.drop=["ALL"]')
+    if adds:
+        added = ", ".join(sorted({json.dumps(a) for _n, a in adds}))
+        caps_parts.append(
+            f"{_quoted(sorted({n for n, _a in adds}))} must not include {added} in "
+            "securityContext.capabilities.add"
+        )
+    if caps_parts:
+        out.append(f"unrestricted capabilities ({'; '.join(caps_parts)})")
+    bad_volumes = []
+    for volume in _list(spec.get("volumes")):
+        kinds = [k for k in _mapping(volume) if k != "name"]
+        bad = [k for k in kinds if k not in _PSA_VOLUMES]
+        if bad:
+            bad_volumes.append((str(_mapping(volume).get("name", "?")), bad[0]))
+    if bad_volumes:
+        names = [n for n, _k in bad_volumes]
+        types = ", ".join(sorted({json.dumps(k) for _n, k in bad_volumes}))
+        verb = "uses" if len(names) == 1 else "use"
+        out.append(
+            f"restricted volume types ({_quoted(names, 'volume')} {verb} restricted volume "
+            f"type{'s' if len({k for _n, k in bad_volumes}) > 1 else ''} {types})"
+        )
+    explicit_root = [name(c) for c in containers if sc(c).get("runAsNonRoot") is False]
+    if pod_sc.get("runAsNonRoot") is False or explicit_root:
+        who = ["pod"] if pod_sc.get("runAsNonRoot") is False else []
+        if explicit_root:
+            who.append(_quoted(explicit_root))
+        out.append(
+            f"runAsNonRoot != true ({' and '.join(who)} must not set "
+            "securityContext.runAsNonRoot=false)"
+        )
+    elif pod_sc.get("runAsNonRoot") is not True:
+        unset = [name(c) for c in containers if sc(c).get("runAsNonRoot") is not True]
+        if unset:
+            out.append(
+                f"runAsNonRoot != true (pod or {_quoted(unset)} must set "
+                "securityContext.runAsNonRoot=true)"
+            )
+    root_users = [name(c) for c in containers if sc(c).get("runAsUser") == 0]
+    if pod_sc.get("runAsUser") == 0 or root_users:
+        who = (["pod"] if pod_sc.get("runAsUser") == 0 else []) + (
+            [_quoted(root_users)] if root_users else []
+        )
+        out.append(f"runAsUser=0 ({' and '.join(who)} must not set runAsUser=0)")
+    pod_type = _mapping(pod_sc.get("seccompProfile")).get("type")
+    bad_seccomp = [
+        name(c)
+        for c in containers
+        if (_mapping(sc(c).get("seccompProfile")).get("type") or pod_type) not in _SECCOMP_OK
+    ]
+    if bad_seccomp:
+        prefix = "pod or " if pod_type not in _SECCOMP_OK else ""
+        out.append(
+            f"seccompProfile ({prefix}{_quoted(bad_seccomp)} must set "
+            'securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost")'
+        )
+    return out
+
+
+def _k8s_pod_security_restricted(docs: list[_Doc], setting: Any) -> CheckResult:
+    hint = (
+        "Per container: `securityContext: {allowPrivilegeEscalation: false, capabilities: "
+        "{drop: [ALL]}}`; for the Pod: `securityContext: {runAsNonRoot: true, "
+        "seccompProfile: {type: RuntimeDefault}}`. The image must run as a numeric non-root "
+        "USER (or set runAsUser), or the kubelet refuses to start it."
+    )
+    templates = _templates(docs)
+    if not templates:
+        return _fail(
+            "pod_security_restricted", "There is no workload with containers to check.", None, hint
+        )
+    for template in templates:
+        violations = psa_restricted_violations(template.spec)
+        if violations:
+            doc = template.doc
+            line = doc.line(*template.spec_path)
+            return _fail(
+                "pod_security_restricted",
+                f'{_at(line)}{doc.title} violates PodSecurity "restricted:latest": '
+                f"{', '.join(violations)}. In a namespace labelled "
+                "pod-security.kubernetes.io/enforce=restricted its Pods are refused.",
+                line,
+                hint,
+            )
+    return _ok(
+        "pod_security_restricted",
+        'Every Pod template meets the Pod Security "restricted" profile.',
+        hint,
+    )
+
+
+def _k8s_read_only_root(docs: list[_Doc], setting: Any) -> CheckResult:
+    hint = (
+        "Set `securityContext.readOnlyRootFilesystem: true` on each container and mount an "
+        "`emptyDir` where the app must write (for example /tmp)."
+    )
+    templates = _templates(docs)
+    if not templates:
+        return _fail("read_only_root", "There is no workload with containers to check.", None, hint)
+    for template in templates:
+        for path, container in template.containers(init=True):
+            context = _mapping(container.get("securityContext"))
+            if context.get("readOnlyRootFilesystem") is not True:
+                line = template.doc.line(*path)
+                return _fail(
+                    "read_only_root",
+                    f"{_at(line)}{template.doc.title}, container {container.get('name', '?')}: "
+                    "the root filesystem is writable.",
+                    line,
+                    hint,
+                )
+    return _ok("read_only_root", "Every container has a read-only root filesystem.", hint)
+
+
+def _k8s_stateful_storage(docs: list[_Doc], setting: Any) -> CheckResult:
+    hint = (
+        "A StatefulSet keeps each replica's data in a claim from `volumeClaimTemplates` "
+        "(with `resources.requests.storage`), mounted by name in the container, and names a "
+        "headless Service (`clusterIP: None`) in `serviceName` for its stable DNS names."
+    )
+    sets = [d for d in docs if d.kind == "StatefulSet"]
+    if not sets:
+        return _fail("stateful_storage", "There is no StatefulSet.", None, hint)
+    headless = {
+        d.name
+        for d in docs
+        if d.kind == "Service" and _mapping(d.data.get("spec")).get("clusterIP") == "None"
+    }
+    for doc in sets:
+        spec = _mapping(doc.data.get("spec"))
+        claims = [_mapping(c) for c in _list(spec.get("volumeClaimTemplates"))]
+        if not claims:
+            line = doc.line("spec")
+            return _fail(
+                "stateful_storage",
+                f"{_at(line)}{doc.title} has no volumeClaimTemplates: its data lives in the "
+                "container and is gone when the Pod is replaced.",
+                line,
+                hint,
+            )
+        for i, claim in enumerate(claims):
+            size = _mapping(_mapping(claim.get("spec")).get("resources")).get("requests")
+            if not _mapping(size).get("storage"):
+                line = doc.line("spec", "volumeClaimTemplates", i)
+                return _fail(
+                    "stateful_storage",
+                    f"{_at(line)}{doc.title}: claim template "
+                    f"{_mapping(claim.get('metadata')).get('name', '?')} requests no storage "
+                    "size (spec.resources.requests.storage).",
+                    line,
+                    hint,
+                )
+        claim_names = {str(_mapping(c.get("metadata")).get("name")) for c in claims}
+        template = _templates([doc])[0]
+        mounted = {
+            str(_mapping(m).get("name"))
+            for _p, c in template.containers()
+            for m in _list(c.get("volumeMounts"))
+        }
+        unmounted = sorted(claim_names - mounted)
+        if unmounted:
+            line = doc.line(*template.spec_path, "containers")
+            return _fail(
+                "stateful_storage",
+                f"{_at(line)}{doc.title}: no container mounts the claim "
+                f"{', '.join(unmounted)}, so the data is written to the container's own "
+                "filesystem instead.",
+                line,
+                hint,
+            )
+        service = spec.get("serviceName")
+        if service not in headless:
+            line = doc.line("spec", "serviceName") or doc.line("spec")
+            what = f'"{service}"' if service else "no serviceName"
+            return _fail(
+                "stateful_storage",
+                f"{_at(line)}{doc.title} names {what}, and the file has no headless Service "
+                "(clusterIP: None) of that name, so its Pods get no stable DNS names.",
+                line,
+                hint,
+            )
+    return _ok(
+        "stateful_storage",
+        "Every StatefulSet mounts claims from volumeClaimTemplates and has a headless Service.",
+        hint,
+    )
+
+
+def _k8s_job_restart_policy(docs: list[_Doc], setting: Any) -> CheckResult:
+    # The API server's own rule (pkg/apis/batch/validation/validation.go): a Job's Pod
+    # template must say restartPolicy OnFailure or Never; the default Always is refused.
+    hint = (
+        "Set `restartPolicy: Never` (the Job makes a new Pod per retry, so failed Pods stay "
+        "for their logs) or `OnFailure` in the Pod template, and `backoffLimit` for how many "
+        "retries are allowed."
+    )
+    jobs = [t for t in _templates(docs) if t.doc.kind in {"Job", "CronJob"}]
+    if not jobs:
+        return _fail("job_restart_policy", "There is no Job or CronJob.", None, hint)
+    for template in jobs:
+        policy = template.spec.get("restartPolicy")
+        if policy not in {"Never", "OnFailure"}:
+            line = template.doc.line(*template.spec_path)
+            shown = f'"{policy}"' if policy else "unset (Always)"
+            return _fail(
+                "job_restart_policy",
+                f'{_at(line)}The {template.doc.kind} "{template.doc.name}" is invalid: '
+                f"{format_path(template.spec_path)}.restartPolicy: Required value: valid "
+                f'values: "OnFailure", "Never" (it is {shown}).',
+                line,
+                hint,
+            )
+    return _ok("job_restart_policy", "Every Job's Pods restart Never or OnFailure.", hint)
+
+
+def _k8s_default_deny(docs: list[_Doc], setting: Any) -> CheckResult:
+    hint = (
+        "A default-deny policy selects every Pod (`podSelector: {}`), lists `Ingress` in "
+        "`policyTypes` and has no `ingress` rules; allow the traffic you need in other "
+        "policies."
+    )
+    policies = [d for d in docs if d.kind == "NetworkPolicy"]
+    for doc in policies:
+        spec = _mapping(doc.data.get("spec"))
+        selector = spec.get("podSelector")
+        if (
+            isinstance(selector, dict)
+            and not selector.get("matchLabels")
+            and not selector.get("matchExpressions")
+            and "Ingress" in _list(spec.get("policyTypes"))
+            and not _list(spec.get("ingress"))
+        ):
+            return _ok("default_deny", f"{doc.title} denies all ingress by default.", hint)
+    return _fail(
+        "default_deny",
+        "No NetworkPolicy selects every Pod and denies all ingress, so Pods that no policy "
+        "selects still accept traffic from anywhere.",
+        None,
+        hint,
+    )
+
+
+def _selects(selector: dict[str, Any], template: _PodTemplate) -> bool:
+    return bool(selector) and all(
+        template.labels.get(str(k)) == str(v) for k, v in selector.items()
+    )
+
+
+def _k8s_service_routes_to(docs: list[_Doc], setting: Any) -> CheckResult:
+    hint = (
+        "A Service sends traffic to every Pod whose labels include all of its selector, "
+        "whichever Deployment made it. Give each version its own label (for example "
+        "`version: green`) and put that label in the selector."
+    )
+    templates = [t for t in _templates(docs) if t.doc.kind not in {"Job", "CronJob"}]
+    for service_name, wanted in _mapping(setting).items():
+        svc = next((d for d in docs if d.kind == "Service" and d.name == service_name), None)
+        if svc is None:
+            return _fail("service_routes_to", f"There is no Service {service_name}.", None, hint)
+        selector = _mapping(_mapping(svc.data.get("spec")).get("selector"))
+        line = svc.line("spec", "selector") or svc.line("spec")
+        selected = sorted(
+            t.doc.name
+            for t in templates
+            if t.doc.namespace == svc.namespace and _selects(selector, t)
+        )
+        missing = [str(w) for w in _list(wanted) if str(w) not in selected]
+        extra = [name for name in selected if name not in [str(w) for w in _list(wanted)]]
+        if missing or extra:
+            parts = []
+            if missing:
+                parts.append(f"it reaches no Pod of {', '.join(missing)}")
+            if extra:
+                parts.append(f"it also sends traffic to the Pods of {', '.join(extra)}")
+            return _fail(
+                "service_routes_to",
+                f"{_at(line)}{svc.title} selects {json.dumps(selector)}: {'; '.join(parts)}.",
+                line,
+                hint,
+            )
+    routes = ", ".join(f"{s} -> {', '.join(map(str, w))}" for s, w in _mapping(setting).items())
+    return _ok("service_routes_to", f"Traffic goes exactly where it should: {routes}.", hint)
+
+
+def _k8s_pdb_covers(docs: list[_Doc], setting: Any) -> CheckResult:
+    hint = (
+        "A PodDisruptionBudget (policy/v1) selects the Pods by label and allows a drain to "
+        "evict some of them: `maxUnavailable: 1`, or a `minAvailable` below the replica "
+        "count. `minAvailable` equal to the replicas blocks every drain."
+    )
+    pdbs = [d for d in docs if d.kind == "PodDisruptionBudget"]
+    for name in _list(setting):
+        workload = next(
+            (t for t in _templates(docs) if t.doc.name == name and t.doc.kind != "Pod"), None
+        )
+        if workload is None:
+            return _fail("pdb_covers", f"There is no workload {name}.", None, hint)
+        replicas = _mapping(workload.doc.data.get("spec")).get("replicas", 1)
+        covering = [
+            p
+            for p in pdbs
+            if p.namespace == workload.doc.namespace
+            and _selector_matches(
+                _mapping(_mapping(p.data.get("spec")).get("selector")), workload.labels
+            )
+        ]
+        if not covering:
+            return _fail(
+                "pdb_covers",
+                f"No PodDisruptionBudget selects the Pods of {workload.doc.title}, so a node "
+                "drain may evict all of them at once.",
+                None,
+                hint,
+            )
+        spec = _mapping(covering[0].data.get("spec"))
+        min_available = spec.get("minAvailable")
+        if (
+            isinstance(min_available, int)
+            and isinstance(replicas, int)
+            and min_available >= replicas
+        ) or spec.get("maxUnavailable") in (0, "0%"):
+            line = covering[0].line("spec")
+            return _fail(
+                "pdb_covers",
+                f"{_at(line)}{covering[0].title} allows no disruption of {workload.doc.title} "
+                f"({replicas} replicas): `kubectl drain` would wait forever with "
+                '"Cannot evict pod as it would violate the pod\'s disruption budget".',
+                line,
+                hint,
+            )
+    return _ok(
+        "pdb_covers",
+        f"A PodDisruptionBudget covers {', '.join(map(str, setting))} and still allows drains.",
+        hint,
+    )
+
+
 _KUBERNETES: dict[str, Callable[[list[_Doc], Any], CheckResult]] = {
     "schema": _k8s_schema,
     "kinds": _k8s_kinds,
@@ -1430,6 +1965,13 @@ _KUBERNETES: dict[str, Callable[[list[_Doc], Any], CheckResult]] = {
     "replicas": _k8s_replicas,
     "rolling_update": _k8s_rolling_update,
     "hpa_target": _k8s_hpa_target,
+    "pod_security_restricted": _k8s_pod_security_restricted,
+    "read_only_root": _k8s_read_only_root,
+    "stateful_storage": _k8s_stateful_storage,
+    "job_restart_policy": _k8s_job_restart_policy,
+    "default_deny": _k8s_default_deny,
+    "service_routes_to": _k8s_service_routes_to,
+    "pdb_covers": _k8s_pdb_covers,
 }
 
 

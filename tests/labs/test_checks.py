@@ -663,10 +663,26 @@ ODD_TEXTS = [
     '\ufeffFROM scratch\r\nCMD ["/app"]\r\n',
     "\x00\x01binary",
 ]
+# Checks written for single labs (their right and wrong answers are in test_course_labs.py);
+# here they only join the contract and the odd-input sweep.
+COMPOSE_LAB_CHECKS = {
+    "reachable": {"web": ["db"]},
+    "isolated": {"proxy": ["db"]},
+    "no_published_ports": ["db"],
+}
+K8S_LAB_CHECKS = {
+    "pod_security_restricted": True,
+    "read_only_root": True,
+    "stateful_storage": True,
+    "job_restart_policy": True,
+    "default_deny": True,
+    "service_routes_to": {"web": ["web"]},
+    "pdb_covers": ["web"],
+}
 ALL_SETTINGS = {
     "dockerfile": DOCKER_ALL,
-    "compose": COMPOSE_ALL,
-    "kubernetes": K8S_ALL,
+    "compose": {**COMPOSE_ALL, **COMPOSE_LAB_CHECKS},
+    "kubernetes": {**K8S_ALL, **K8S_LAB_CHECKS},
     "rbac": RBAC_ALL,
 }
 
