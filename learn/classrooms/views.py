@@ -33,6 +33,7 @@ from learn.classrooms.forms import (
 from learn.classrooms.models import Classroom, LiveQuestion, Membership
 from learn.content.models import Lesson, Question
 from learn.core.http import HtmxHttpRequest
+from learn.core.ratelimit import limited, too_many
 from learn.progress.selectors import QuestionItem
 
 
@@ -96,6 +97,9 @@ def join(request: HtmxHttpRequest) -> HttpResponse:
     if request.method == "GET":
         form = JoinForm(initial={"code": request.GET.get("code", "")[:32]})
         return render(request, "classrooms/join.html", {"form": form})
+    hit = limited(request, "join", "join-ip")
+    if hit is not None:
+        return too_many(request, hit, "join codes tried")
     form = JoinForm(request.POST)
     if form.is_valid():
         try:
