@@ -162,7 +162,11 @@ def live(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def leave(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     classroom, _ = classroom_for_member(user=request.user, pk=pk)
-    services.classroom_leave(user=request.user, classroom=classroom)
+    try:
+        services.classroom_leave(user=request.user, classroom=classroom)
+    except services.ClassroomError as exc:
+        messages.error(request, exc.message)
+        return redirect("classroom_live", pk=classroom.pk)
     messages.info(request, f"You left {classroom.name}.")
     return redirect("classrooms")
 

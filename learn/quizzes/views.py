@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from learn.classrooms.gates import held_question_ids
+from learn.classrooms.gates import Pacing, held_question_ids
 from learn.content.models import Question
 from learn.core.http import HtmxHttpRequest
 from learn.core.ratelimit import (
@@ -95,6 +95,14 @@ def answer(request: HtmxHttpRequest, key: str) -> HttpResponse:
             "This question has been retired from the course; reload the lesson to see "
             "its current questions.",
             question,
+        )
+    if Pacing(request.user).answer_refused(question):
+        return _bad(
+            request,
+            "Your instructor has not opened this lesson for your class yet, so its questions "
+            "cannot be answered. Go back to the lessons that are open.",
+            question,
+            403,
         )
     is_lab = question.kind == Question.LAB
     # The anonymous key first, so even a visitor's first answer counts against its own limit.
