@@ -161,7 +161,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "learn.core.ratelimit.locked_out"
-AXES_CLIENT_IP_CALLABLE = "learn.core.ratelimit.client_ip"
+AXES_CLIENT_IP_CALLABLE = "learn.core.ratelimit.axes_client_ip"
 # How many reverse proxies in front of the app append to X-Forwarded-For (an Ingress
 # controller: 1). 0 trusts no header and uses the connection's address.
 PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "0") or 0)

@@ -13,6 +13,8 @@ they stop a script, not a class of 30 working at once.
 
 from __future__ import annotations
 
+import contextlib
+import ipaddress
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,8 +65,15 @@ def client_ip(request: HttpRequest) -> str:
         hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
         hops = [h for h in hops if h]
         if len(hops) >= count:
-            return hops[-count]
+            with contextlib.suppress(ValueError):
+                return str(ipaddress.ip_address(hops[-count]))
     return str(request.META.get("REMOTE_ADDR") or "unknown")
+
+
+def axes_client_ip(request: HttpRequest) -> str | None:
+    """client_ip for django-axes, which stores it in an IP address column: None if unknown."""
+    ip = client_ip(request)
+    return None if ip == "unknown" else ip
 
 
 def _key(per: str) -> Any:

@@ -149,3 +149,40 @@ def test_an_anonymous_visitor_can_store_only_so_much(
     assert response.status_code == 429
     assert "Sign up" in response.content.decode()
     assert Attempt.objects.count() == ANON_MAX_ATTEMPTS + 1
+
+
+def test_the_client_address_behind_proxies(settings: Any) -> None:
+    from django.test import RequestFactory
+
+    from learn.core.ratelimit import client_ip
+
+    request = RequestFactory().get(
+        "/", REMOTE_ADDR="10.1.1.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9"
+    )
+    assert client_ip(request) == "10.1.1.1"  # no proxy trusted: the header is ignored
+    settings.PROXY_COUNT = 1
+    assert client_ip(request) == "203.0.113.9"  # what the one proxy saw, not the forged hop
+    request.META["HTTP_X_FORWARDED_FOR"] = "not-an-address"
+    assert client_ip(request) == "10.1.1.1"
+
+
+@pytest.mark.django_db
+def test_lab_checks_per_learner_are_limited(
+    client: Client, course: dict[str, Question], small: Any
+) -> None:
+    small("lab", period="h")
+    lab = Question.objects.create(
+        key="t-lab",
+        lesson=course["t-single"].lesson,
+        kind=Question.LAB,
+        prompt_html="<p>Lab</p>",
+        explanation_html="<p>Why</p>",
+        data={"lab_kind": "kubernetes", "checks": {"schema": True}, "starter": "", "task_html": ""},
+    )
+    source = {"source": "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: x\n"}
+    for _ in range(5):
+        assert client.post(f"/questions/{lab.key}/answer/", source, **HTMX).status_code == 200
+    response = client.post(f"/questions/{lab.key}/answer/", source, **HTMX)
+    assert response.status_code == 429
+    assert "Too many lab checks" in response.content.decode()
+    assert Attempt.objects.count() == 5
