@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "learn.review",
     "learn.classrooms",
     "learn.labs",
+    "learn.sandboxes",
     "learn.core",
 ]
 
@@ -172,6 +173,8 @@ RATELIMIT_ENABLE = True
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 LOGIN_URL = "login"
+# A page that says the form expired (and links back) instead of Django's bare 403.
+CSRF_FAILURE_VIEW = "learn.accounts.views.csrf_failure"
 LOGIN_REDIRECT_URL = "path"
 LOGOUT_REDIRECT_URL = "path"
 

@@ -7,6 +7,7 @@ from django.http import HttpRequest
 
 from learn.progress.learner import BROWSER_MARK, SESSION_KEY, owns_anon_key, remember_login
 from learn.progress.services import learner_merge
+from learn.sandboxes.services import sandbox_merge
 
 
 @receiver(user_logged_in)
@@ -22,6 +23,7 @@ def move_anonymous_answers(
     request.session.pop(BROWSER_MARK, "")
     if anon_key:
         learner_merge(anon_key=anon_key, user_id=user.pk)
+        sandbox_merge(anon_key=anon_key, user_id=user.pk)
     remember_login(
         request,
         old_session_key=request.COOKIES.get(settings.SESSION_COOKIE_NAME, ""),

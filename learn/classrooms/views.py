@@ -35,6 +35,7 @@ from learn.content.models import Lesson, Question
 from learn.core.http import HtmxHttpRequest
 from learn.core.ratelimit import limited, too_many
 from learn.progress.selectors import QuestionItem
+from learn.sandboxes.selectors import student_sandboxes
 
 
 def _private(response: HttpResponse) -> HttpResponse:
@@ -308,13 +309,13 @@ def question_analysis(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def student_review(request: HtmxHttpRequest, pk: int, user_id: int) -> HttpResponse:
     classroom = classroom_for_instructor(user=request.user, pk=pk)
     review = selectors.student_review(classroom, user_id=user_id)
-    return _private(
-        render(
-            request,
-            "classrooms/student.html",
-            {"classroom": classroom, "review": review, "tab": "progress"},
-        )
-    )
+    context = {
+        "classroom": classroom,
+        "review": review,
+        "tab": "progress",
+        "sandboxes": student_sandboxes(review.student.pk),
+    }
+    return _private(render(request, "classrooms/student.html", context))
 
 
 def _csv(classroom: Classroom, kind: str, rows: Any) -> StreamingHttpResponse:

@@ -74,7 +74,8 @@ class Question(models.Model):
     before the learner answers, except the parts that are safe to show (choices, steps)."""
 
     SINGLE, MULTIPLE, TEXT, ORDER, LAB = "single", "multiple", "text", "order", "lab"
-    KINDS = [(k, k) for k in (SINGLE, MULTIPLE, TEXT, ORDER, LAB)]
+    SANDBOX = "sandbox"  # a terminal task: reaching its goals is the right answer
+    KINDS = [(k, k) for k in (SINGLE, MULTIPLE, TEXT, ORDER, LAB, SANDBOX)]
 
     key = models.SlugField(max_length=80, unique=True)
     lesson = models.ForeignKey(Lesson, on_delete=models.PROTECT, related_name="questions")
@@ -98,6 +99,10 @@ class Question(models.Model):
     @property
     def is_lab(self) -> bool:
         return self.kind == self.LAB
+
+    @property
+    def is_sandbox(self) -> bool:
+        return self.kind == self.SANDBOX
 
     @property
     def anchor(self) -> str:

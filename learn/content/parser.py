@@ -29,6 +29,7 @@ LAB_KINDS = ("dockerfile", "compose", "kubernetes", "rbac")
 SNIPPET_FLAGS = {"broken", "fragment", "compose"}
 QUIZ_KEYS = {"id", "kind", "prompt", "choices", "answers", "steps", "explanation", "hint"}
 LAB_KEYS = {"id", "kind", "title", "task", "starter", "solution", "checks", "explanation", "hint"}
+SANDBOX_KEYS = {"id", "title", "task", "start", "goals", "explanation", "hint"}
 CHOICE_KEYS = {"text", "correct", "id"}
 FRONT_KEYS = {"title", "summary", "minutes", "objectives"}
 MODULE_KEYS = {"title", "summary"}
@@ -57,7 +58,7 @@ class CodeBlock:
 @dataclass
 class QuestionSpec:
     key: str
-    kind: str  # single | multiple | text | order | lab
+    kind: str  # single | multiple | text | order | lab | sandbox
     line: int
     prompt_html: str
     data: dict[str, Any]
@@ -330,12 +331,11 @@ class CourseParser:
             lang = words[0].lower() if words else ""
             if not closed:
                 self.report.add(lesson.path, open_line, "code fence is never closed")
-            if lang in {"quiz", "lab"}:
-                spec = (
-                    self.parse_quiz(lesson.path, content_line, content)
-                    if lang == "quiz"
-                    else self.parse_lab(lesson.path, content_line, content)
+            if lang in {"quiz", "lab", "sandbox"}:
+                parse = {"quiz": self.parse_quiz, "lab": self.parse_lab}.get(
+                    lang, self.parse_sandbox
                 )
+                spec = parse(lesson.path, content_line, content)
                 if spec is not None:
                     token = f"QUESTIONSLOT{len(placeholders):04d}"
                     placeholders[token] = spec.key
@@ -561,6 +561,43 @@ class CourseParser:
                 "starter": data["starter"],
                 "solution": data["solution"],
                 "checks": checks,
+            },
+            explanation_html=render_block(data["explanation"]),
+            hint_html=render_block(data["hint"]) if data.get("hint") else "",
+        )
+
+    def parse_sandbox(self, path: str, first_line: int, text: str) -> QuestionSpec | None:
+        """A hands-on terminal task (learn/sandboxes/spec.py builds its start and goals)."""
+        from learn.sandboxes.spec import PLAYGROUND, block_problems
+
+        common = self._common(path, first_line, text, SANDBOX_KEYS, "sandbox")
+        if common is None:
+            return None
+        data, at = common
+        qid, before = data["id"], len(self.report.problems)
+        if qid == PLAYGROUND:
+            self.report.add(path, at("id"), f"the id {qid!r} is kept for /playground/")
+        for key in ("title", "task"):
+            if not isinstance(data.get(key), str) or not data[key].strip():
+                self.report.add(path, at(key), f"sandbox {qid!r} needs {key}")
+        if len(self.report.problems) > before:
+            return None
+        goal_lines = _item_lines(text, "goals")
+        for key, index, message in block_problems(qid, data.get("start"), data.get("goals")):
+            line = first_line + goal_lines[index] if 0 <= index < len(goal_lines) else at(key)
+            self.report.add(path, line, f"sandbox {qid!r}: {message}")
+        if len(self.report.problems) > before:
+            return None
+        return QuestionSpec(
+            key=qid,
+            kind="sandbox",
+            line=at("id"),
+            prompt_html=render_inline(str(data["title"])),
+            data={
+                "title": data["title"],
+                "task_html": render_block(data["task"]),
+                "start": data.get("start") or {},
+                "goals": data["goals"],
             },
             explanation_html=render_block(data["explanation"]),
             hint_html=render_block(data["hint"]) if data.get("hint") else "",

@@ -27,6 +27,8 @@ from learn.content.version import course_version
 from learn.progress.learner import Learner
 from learn.progress.models import LessonMark, QuestionState
 from learn.progress.selectors import LessonStatus, QuestionItem
+from learn.sandboxes.models import SandboxSession
+from learn.sandboxes.selectors import sandbox_view, sessions_for
 
 CSRF_PLACEHOLDER = "csrf-placeholder-6b1f0e2d"
 SLOT = re.compile(r"<!--slot:(question|status|done)(?::([a-z0-9-]+))?-->")
@@ -35,7 +37,7 @@ SLOT = re.compile(r"<!--slot:(question|status|done)(?::([a-z0-9-]+))?-->")
 def _template_version() -> str:
     """Cached skeletons also depend on the templates that drew them."""
     digest = hashlib.sha256()
-    for name in ("lesson.html",):
+    for name in ("lesson.html", "sandboxes/_block.html", "sandboxes/_picture.html"):
         digest.update((Path(settings.BASE_DIR) / "templates" / name).read_bytes())
     return digest.hexdigest()[:12]
 
@@ -73,15 +75,18 @@ def _build(slug: str) -> LessonPage | None:
         cursor = match.end()
     segments.append(("html", html[cursor:]))
     blank = {
-        key: str(
-            render_to_string(
-                "lesson.html#question",
-                {"item": QuestionItem(question, None), "csrf_token": CSRF_PLACEHOLDER},
-            )
-        )
+        key: _render_question(QuestionItem(question, None), None)
         for key, question in questions.items()
     }
     return LessonPage(lesson, segments, questions, blank)
+
+
+def _render_question(item: QuestionItem, session: SandboxSession | None) -> str:
+    context: dict[str, object] = {"item": item, "csrf_token": CSRF_PLACEHOLDER}
+    if item.question.is_sandbox:
+        # A terminal block shows the learner's own sandbox (learn/sandboxes), or its start.
+        context["sandbox"] = sandbox_view(question=item.question, session=session)
+    return str(render_to_string("lesson.html#question", context))
 
 
 def lesson_page(slug: str) -> LessonPage | None:
@@ -112,6 +117,8 @@ def render_lesson_body(
             marked = LessonMark.objects.filter(learner.q(), lesson_id=lesson.pk).exists()
     # Only a page with answered questions can show an explanation, so only it asks.
     held = held_question_ids(getattr(request, "user", None)) if states else frozenset()
+    sandbox_keys = [k for k, q in page.questions.items() if q.is_sandbox]
+    sessions = sessions_for(learner, sandbox_keys) if sandbox_keys else {}
     solved = sum(1 for s in states.values() if s.solved_at is not None)
     status = LessonStatus(lesson, solved, bool(states), marked)
     out: list[str] = []
@@ -124,17 +131,12 @@ def render_lesson_body(
             if question is None:
                 continue
             state = states.get(question.pk)
-            if state is None:
+            session = sessions.get(key)
+            if state is None and session is None:
                 out.append(page.blank[key])
             else:
                 out.append(
-                    render_to_string(
-                        "lesson.html#question",
-                        {
-                            "item": QuestionItem(question, state, question.pk in held),
-                            "csrf_token": CSRF_PLACEHOLDER,
-                        },
-                    )
+                    _render_question(QuestionItem(question, state, question.pk in held), session)
                 )
         elif kind == "status":
             out.append(render_to_string("lesson.html#status", {"lesson": lesson, "status": status}))

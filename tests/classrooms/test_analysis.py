@@ -12,7 +12,7 @@ from learn.content.models import Question
 from tests.classrooms.conftest import make_students
 from tests.helpers import right_answer, wrong_answer
 
-STUDENT_REVIEW_BUDGET = 5  # session, user, gate, the student's membership, their states
+STUDENT_REVIEW_BUDGET = 6  # session, user, gate, the student's membership, their states, sandboxes
 
 
 def post_answer(client: Client, key: str, data: dict[str, Any]) -> None:
