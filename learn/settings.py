@@ -6,6 +6,7 @@ Production sets DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and usually DATABASE_URL
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "csp",
+    "axes",
     "learn.accounts",
     "learn.content",
     "learn.progress",
@@ -66,15 +68,21 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "learn.core.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "learn.core.uploads.BodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "learn.progress.learner.LearnerCookieMiddleware",
+    "learn.core.privacy.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a lockout raised during authentication into
+    # the 429 page (learn/core/ratelimit.py: locked_out).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "learn.urls"
@@ -140,6 +148,30 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# --- Throttling (learn/core/ratelimit.py has the per-action limits) ---------------------
+# django-axes counts failed log-ins per account in the database (so across every worker and
+# pod): the 10th failure locks that username for 15 minutes, a success resets the count.
+# Log-in POSTs per address are limited separately ("login-ip"), so one address cannot try
+# many accounts either.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 10
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "learn.core.ratelimit.locked_out"
+AXES_CLIENT_IP_CALLABLE = "learn.core.ratelimit.axes_client_ip"
+# How many reverse proxies in front of the app append to X-Forwarded-For (an Ingress
+# controller: 1). 0 trusts no header and uses the connection's address.
+PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "0") or 0)
+RATELIMIT_ENABLE = True
+# axes.W006 asks for "ip_address" among the lockout parameters. Here the address is limited
+# by "login-ip" (all log-in POSTs, not only failures, 60 per 15 minutes) instead: a lockout
+# of a whole school's shared address after 10 typos would lock out a class.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
 LOGIN_URL = "login"
 # A page that says the form expired (and links back) instead of Django's bare 403.
 CSRF_FAILURE_VIEW = "learn.accounts.views.csrf_failure"
@@ -167,8 +199,12 @@ STORAGES = {
 
 LESSONS_DIR = Path(os.environ.get("LESSONS_DIR", str(BASE_DIR / "lessons")))
 
-# A lab file is bounded before parsing; the request body a little above that.
+# A lab file is bounded before parsing; the request body a little above that. No view takes
+# files: bodies over 512 KB are refused unread and file parts stop the parser
+# (learn/core/uploads.py), so nothing is spooled to /tmp.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
+FILE_UPLOAD_HANDLERS = ["learn.core.uploads.RefuseFilesHandler"]
 
 # --- Security -------------------------------------------------------------
 HTTPS = env_bool("DJANGO_HTTPS", not DEBUG)
@@ -204,8 +240,20 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"one_line": {"()": "learn.core.privacy.OneLineFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "console_one_line": {"class": "logging.StreamHandler", "formatter": "one_line"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Anyone can send a bad Host header: one line each, not a traceback.
+        "django.security.DisallowedHost": {
+            "handlers": ["console_one_line"],
+            "level": "WARNING",
+            "propagate": False,
+        },
+    },
 }
 
 # Benchmarks only: a minimal view to measure gunicorn's ceiling (scripts/loadtest.py).

@@ -9,6 +9,11 @@ os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 
 from learn.settings import *  # noqa: E402,F403
 
+# Throttles are off for the suite (it answers far faster than a person); the tests of the
+# limits themselves turn them on (tests/core/test_rate_limits.py).
+RATELIMIT_ENABLE = False
+AXES_ENABLED = False
+
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"

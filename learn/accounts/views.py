@@ -1,11 +1,13 @@
 from django.contrib.auth import login
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from learn.accounts.forms import SignupForm
+from learn.core.ratelimit import limited, too_many
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -17,9 +19,26 @@ def _next_url(request: HttpRequest) -> str:
     return "/"
 
 
+_login_view = auth_views.LoginView.as_view(template_name="accounts/login.html")
+
+
+@require_http_methods(["GET", "POST"])
+def login_view(request: HttpRequest) -> HttpResponseBase:
+    """Django's LoginView behind a per-address limit on attempts; django-axes adds the
+    per-account lockout inside authenticate()."""
+    if request.method == "POST":
+        hit = limited(request, "login-ip")
+        if hit is not None:
+            return too_many(request, hit, "log-in attempts from your network")
+    return _login_view(request)
+
+
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
+        hit = limited(request, "signup-ip")
+        if hit is not None:
+            return too_many(request, hit, "new accounts from your network")
         form = SignupForm(request.POST)
         if form.is_valid():
             # UserCreationForm.save is Django's own service for creating an account.

@@ -6,6 +6,7 @@ CSV injection: =, +, -, @, tab and carriage return)."""
 from __future__ import annotations
 
 import csv
+import unicodedata
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any
@@ -49,8 +50,18 @@ ANSWERS_HEADER = [
 ]
 
 
+def _as_a_spreadsheet_reads_it(value: str) -> str:
+    """Spreadsheets fold full-width forms (U+FF1D "＝" is "=") and skip zero-width and other
+    format characters before deciding a cell is a formula; so does this check."""
+    folded = unicodedata.normalize("NFKC", value)
+    return "".join(ch for ch in folded if unicodedata.category(ch) != "Cf").lstrip(" ")
+
+
 def neutralise(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if isinstance(value, str) and (
+        value.startswith(FORMULA_STARTS)
+        or _as_a_spreadsheet_reads_it(value).startswith(FORMULA_STARTS)
+    ):
         return "'" + value
     return value
 

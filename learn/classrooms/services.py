@@ -112,6 +112,13 @@ def classroom_join(*, user: Any, code: str) -> tuple[Classroom, bool]:
 
 
 def classroom_leave(*, user: Any, classroom: Classroom) -> None:
+    """A student leaves a self-paced class. A guided class's pacing would lift if its students
+    could leave it, so there only the instructor removes them (learn/classrooms/gates.py)."""
+    if classroom.guided:
+        raise ClassroomError(
+            "Your instructor is pacing this class, so you cannot leave it yourself. Ask them "
+            "to remove you from the class."
+        )
     with transaction.atomic():
         Membership.objects.filter(classroom=classroom, user=user, role=Membership.STUDENT).delete()
 

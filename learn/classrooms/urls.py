@@ -1,5 +1,6 @@
 from django.urls import path
 
+import learn.core.converters  # noqa: F401  (registers <id:>)
 from learn.classrooms import views
 
 # Instructor URLs (every one goes through access.classroom_for_instructor) are listed in
@@ -25,25 +26,25 @@ INSTRUCTOR_URL_NAMES = (
 urlpatterns = [
     path("", views.classroom_list, name="classrooms"),
     path("join/", views.join, name="classroom_join"),
-    path("<int:pk>/live/", views.live, name="classroom_live"),
-    path("<int:pk>/leave/", views.leave, name="classroom_leave"),
-    path("<int:pk>/", views.dashboard, name="classroom_dashboard"),
-    path("<int:pk>/code/", views.project_code, name="classroom_code"),
-    path("<int:pk>/code/rotate/", views.rotate_code, name="classroom_rotate_code"),
-    path("<int:pk>/joining/", views.set_joining, name="classroom_joining"),
-    path("<int:pk>/pacing/", views.set_pacing, name="classroom_pacing"),
-    path("<int:pk>/instructors/", views.add_instructor, name="classroom_add_instructor"),
+    path("<id:pk>/live/", views.live, name="classroom_live"),
+    path("<id:pk>/leave/", views.leave, name="classroom_leave"),
+    path("<id:pk>/", views.dashboard, name="classroom_dashboard"),
+    path("<id:pk>/code/", views.project_code, name="classroom_code"),
+    path("<id:pk>/code/rotate/", views.rotate_code, name="classroom_rotate_code"),
+    path("<id:pk>/joining/", views.set_joining, name="classroom_joining"),
+    path("<id:pk>/pacing/", views.set_pacing, name="classroom_pacing"),
+    path("<id:pk>/instructors/", views.add_instructor, name="classroom_add_instructor"),
     path(
-        "<int:pk>/students/<int:user_id>/remove/",
+        "<id:pk>/students/<id:user_id>/remove/",
         views.remove_student,
         name="classroom_remove_student",
     ),
-    path("<int:pk>/students/<int:user_id>/", views.student_review, name="classroom_student"),
-    path("<int:pk>/questions/", views.question_analysis, name="classroom_questions"),
-    path("<int:pk>/export/progress.csv", views.export_progress, name="classroom_export_progress"),
-    path("<int:pk>/export/answers.csv", views.export_answers, name="classroom_export_answers"),
-    path("<int:pk>/ask/", views.ask, name="classroom_ask"),
-    path("<int:pk>/ask/push/", views.ask_push, name="classroom_ask_push"),
-    path("<int:pk>/ask/reveal/", views.ask_reveal, name="classroom_ask_reveal"),
-    path("<int:pk>/ask/stop/", views.ask_stop, name="classroom_ask_stop"),
+    path("<id:pk>/students/<id:user_id>/", views.student_review, name="classroom_student"),
+    path("<id:pk>/questions/", views.question_analysis, name="classroom_questions"),
+    path("<id:pk>/export/progress.csv", views.export_progress, name="classroom_export_progress"),
+    path("<id:pk>/export/answers.csv", views.export_answers, name="classroom_export_answers"),
+    path("<id:pk>/ask/", views.ask, name="classroom_ask"),
+    path("<id:pk>/ask/push/", views.ask_push, name="classroom_ask_push"),
+    path("<id:pk>/ask/reveal/", views.ask_reveal, name="classroom_ask_reveal"),
+    path("<id:pk>/ask/stop/", views.ask_stop, name="classroom_ask_stop"),
 ]

@@ -33,6 +33,7 @@ from learn.classrooms.forms import (
 from learn.classrooms.models import Classroom, LiveQuestion, Membership
 from learn.content.models import Lesson, Question
 from learn.core.http import HtmxHttpRequest
+from learn.core.ratelimit import limited, too_many
 from learn.progress.selectors import QuestionItem
 from learn.sandboxes.selectors import student_sandboxes
 
@@ -97,6 +98,9 @@ def join(request: HtmxHttpRequest) -> HttpResponse:
     if request.method == "GET":
         form = JoinForm(initial={"code": request.GET.get("code", "")[:32]})
         return render(request, "classrooms/join.html", {"form": form})
+    hit = limited(request, "join", "join-ip")
+    if hit is not None:
+        return too_many(request, hit, "join codes tried")
     form = JoinForm(request.POST)
     if form.is_valid():
         try:
@@ -159,7 +163,11 @@ def live(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def leave(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     classroom, _ = classroom_for_member(user=request.user, pk=pk)
-    services.classroom_leave(user=request.user, classroom=classroom)
+    try:
+        services.classroom_leave(user=request.user, classroom=classroom)
+    except services.ClassroomError as exc:
+        messages.error(request, exc.message)
+        return redirect("classroom_live", pk=classroom.pk)
     messages.info(request, f"You left {classroom.name}.")
     return redirect("classrooms")
 

@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
-from learn.classrooms.selectors import pacing_limit
+from learn.classrooms.gates import Pacing
 from learn.content.models import Lesson
 from learn.core.http import HtmxHttpRequest
 from learn.lessons.pages import lesson_page, render_lesson_body
@@ -17,14 +17,19 @@ from learn.progress.services import lesson_mark_done
 @require_GET
 def path(request: HtmxHttpRequest) -> HttpResponse:
     outline = course_outline(learner_from_request(request))
-    # Students of a guided class see the lessons their instructor has not opened yet locked.
-    limit = pacing_limit(request.user)
-    locked: set[int] = set()
-    if limit is not None:
-        locked = {
-            s.lesson.pk for m in outline.modules for s in m.lessons if s.lesson.position > limit
-        }
-    return render(request, "path.html", {"outline": outline, "locked": locked})
+    # Students of a guided class see the lessons their instructor has not opened yet locked
+    # (never one they have finished), and "Continue" leads to an open lesson.
+    pacing = Pacing(request.user)
+    statuses = [s for m in outline.modules for s in m.lessons]
+    locked = {s.lesson.pk for s in statuses if pacing.locked(s.lesson, done=s.done)}
+    waiting = False
+    if outline.continue_lesson is not None and outline.continue_lesson.pk in locked:
+        outline.continue_lesson = next(
+            (s.lesson for s in statuses if not s.done and s.lesson.pk not in locked), None
+        )
+        waiting = outline.continue_lesson is None
+    context = {"outline": outline, "locked": locked, "waiting": waiting}
+    return render(request, "path.html", context)
 
 
 def _lesson_or_404(slug: str) -> Lesson:
@@ -40,8 +45,7 @@ def lesson(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     if page is None:
         raise Http404("No such lesson")
     current = page.lesson
-    limit = pacing_limit(request.user)
-    if limit is not None and current.position > limit:
+    if Pacing(request.user).lesson_locked(current):
         return render(request, "lesson.html", {"lesson": current, "locked": True})
     body, _ = render_lesson_body(request, page, learner_from_request(request))
     # The body is the cached skeleton (rendered from our templates, autoescaped there) with

@@ -7,9 +7,15 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from learn.classrooms.gates import held_question_ids
+from learn.classrooms.gates import Pacing, held_question_ids
 from learn.content.models import Question
 from learn.core.http import HtmxHttpRequest
+from learn.core.ratelimit import (
+    ANON_MAX_ATTEMPTS,
+    ANON_MAX_LAB_ATTEMPTS,
+    limited,
+    too_many,
+)
 from learn.progress.learner import learner_from_request
 from learn.progress.models import Attempt
 from learn.progress.selectors import QuestionItem
@@ -58,6 +64,26 @@ def _back_url(request: HtmxHttpRequest, question: Question, source: str) -> str:
     return f"{question.lesson.get_absolute_url()}#{question.anchor}"
 
 
+def _anonymous_cap(request: HtmxHttpRequest, is_lab: bool) -> str:
+    """A refusal once an anonymous visitor has stored as much as one may (one query)."""
+    learner = learner_from_request(request)
+    if not learner.is_anonymous or not learner.anon_key:
+        return ""
+    attempts = Attempt.objects.filter(learner.q())
+    if is_lab:
+        if attempts.filter(question__kind=Question.LAB).count() >= ANON_MAX_LAB_ATTEMPTS:
+            return (
+                f"Without an account you can check {ANON_MAX_LAB_ATTEMPTS} lab files. Sign up "
+                "(it is free, and your answers so far come with you) to keep going."
+            )
+    elif attempts.count() >= ANON_MAX_ATTEMPTS:
+        return (
+            f"Without an account you can save {ANON_MAX_ATTEMPTS} answers. Sign up (it is "
+            "free, and your answers so far come with you) to keep going."
+        )
+    return ""
+
+
 @require_POST
 def answer(request: HtmxHttpRequest, key: str) -> HttpResponse:
     question = Question.objects.select_related("lesson").filter(key=key).first()
@@ -70,6 +96,25 @@ def answer(request: HtmxHttpRequest, key: str) -> HttpResponse:
             "its current questions.",
             question,
         )
+    if Pacing(request.user).answer_refused(question):
+        return _bad(
+            request,
+            "Your instructor has not opened this lesson for your class yet, so its questions "
+            "cannot be answered. Go back to the lessons that are open.",
+            question,
+            403,
+        )
+    is_lab = question.kind == Question.LAB
+    # The anonymous key first, so even a visitor's first answer counts against its own limit.
+    learner = learner_from_request(request, create=True)
+    # Before grading: a refused check must not run the validators either.
+    hit = limited(request, "lab", "lab-ip") if is_lab else limited(request, "answer", "answer-ip")
+    if hit is not None:
+        fragment = "lesson.html#answer-error" if request.htmx else ""
+        return too_many(request, hit, "lab checks" if is_lab else "answers", fragment=fragment)
+    refusal = _anonymous_cap(request, is_lab)
+    if refusal:
+        return _bad(request, refusal, question, 429)
     try:
         graded = grade(question, request.POST)
     except BadAnswer as exc:
@@ -77,7 +122,6 @@ def answer(request: HtmxHttpRequest, key: str) -> HttpResponse:
     source = request.POST.get("source_page", Attempt.LESSON)
     if source not in (Attempt.LESSON, Attempt.REVIEW, Attempt.LIVE):
         source = Attempt.LESSON
-    learner = learner_from_request(request, create=True)
     _, state = attempt_submit(
         learner=learner,
         question=question,
