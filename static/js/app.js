@@ -136,4 +136,61 @@
     note.textContent = (status ? "Could not update (error " + status + ")" : "Could not reach the server") +
       ": what you see may be out of date. Trying again in a few seconds.";
   }
+
+  // --- Regions that refresh in place ----------------------------------------------------
+  // A polled region marked data-morph (the instructor's dashboard) is updated node by node
+  // instead of replaced, so the grid keeps its horizontal scroll, the focused link keeps
+  // focus and nothing jumps. Same-shaped nodes are patched; others are replaced.
+  function syncAttributes(from, to) {
+    var i, name;
+    for (i = from.attributes.length - 1; i >= 0; i--) {
+      name = from.attributes[i].name;
+      if (!to.hasAttribute(name)) from.removeAttribute(name);
+    }
+    for (i = 0; i < to.attributes.length; i++) {
+      name = to.attributes[i].name;
+      if (from.getAttribute(name) !== to.attributes[i].value) from.setAttribute(name, to.attributes[i].value);
+    }
+  }
+
+  function morph(from, to) {
+    if (from.nodeType !== to.nodeType || from.nodeName !== to.nodeName) {
+      from.replaceWith(to);
+      return;
+    }
+    if (from.nodeType !== 1) {
+      if (from.nodeValue !== to.nodeValue) from.nodeValue = to.nodeValue;
+      return;
+    }
+    syncAttributes(from, to);
+    var old = Array.prototype.slice.call(from.childNodes);
+    var fresh = Array.prototype.slice.call(to.childNodes);
+    for (var i = 0; i < fresh.length; i++) {
+      if (i < old.length) morph(old[i], fresh[i]); else from.appendChild(fresh[i]);
+    }
+    for (var j = fresh.length; j < old.length; j++) old[j].remove();
+  }
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target;
+    // Only the region's own refresh: a sort link's swap also updates the URL, which htmx
+    // does only when it swaps.
+    if (!target || event.detail.elt !== target || !target.hasAttribute("data-morph")) return;
+    if (event.detail.xhr.status !== 200) return;
+    var template = document.createElement("template");
+    template.innerHTML = event.detail.serverResponse;
+    var incoming = template.content.getElementById(target.id);
+    if (!incoming) return;
+    event.detail.shouldSwap = false;
+    // Rows may change places (a sort by accuracy): focus follows the link, not the slot.
+    var focused = document.activeElement;
+    var href = focused && target.contains(focused) ? focused.getAttribute("href") : null;
+    morph(target, incoming);
+    if (href) {
+      var again = target.querySelector('a[href="' + CSS.escape(href) + '"]');
+      if (again && again !== document.activeElement) again.focus({ preventScroll: true });
+    }
+    htmx.process(target);
+    target.dispatchEvent(new CustomEvent("learn:morphed", { bubbles: true }));
+  });
 })();
