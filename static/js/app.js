@@ -28,12 +28,14 @@
     403: "Your session changed since this page was loaded (for example, you logged in or out in another tab), so the answer was refused. Try again sends it with your current session; reloading the page also works.",
     404: "This is no longer on the server. Reload the page to see the current version.",
     413: "That is too large to send. Make it shorter and try again.",
+    duplicate: "A step is chosen for two positions. Give each step its own position, then check again.",
     429: "Too many tries in a short time. Wait a minute, then try again.",
     server: "The server had a problem and nothing was saved. Try again in a moment."
   };
 
   function messageFor(status) {
     if (!status) return MESSAGES.network;
+    if (status === "duplicate") return MESSAGES.duplicate;
     if (MESSAGES[status]) return MESSAGES[status];
     return status >= 500 ? MESSAGES.server : "The request was refused (error " + status + "). Reload the page, then try again.";
   }
@@ -80,7 +82,7 @@
     text.appendChild(strong);
     text.appendChild(document.createTextNode(messageFor(status)));
     box.appendChild(text);
-    if (form) {
+    if (form && status !== "duplicate") {
       var retry = document.createElement("button");
       retry.type = "button";
       retry.className = "retry";
@@ -193,4 +195,98 @@
     htmx.process(target);
     target.dispatchEvent(new CustomEvent("learn:morphed", { bubbles: true }));
   });
+
+  // --- Ordering questions ------------------------------------------------------------------
+  // The selects ("Position 1", ...) work without JavaScript; with it they become a list the
+  // learner reorders with Move up / Move down (announced), or by dragging. The hidden selects
+  // follow the list, so the form posts exactly what it would without this script.
+  function orderSync(list, slots, status, moved) {
+    var items = list.querySelectorAll(".order-item");
+    var selects = slots.querySelectorAll("select");
+    for (var i = 0; i < items.length; i++) selects[i].value = items[i].getAttribute("data-key");
+    if (moved) {
+      var at = Array.prototype.indexOf.call(items, moved) + 1;
+      status.textContent = "“" + moved.querySelector(".step-text").textContent.trim() + "” is now at position " + at + " of " + items.length + ".";
+    }
+  }
+
+  function enhanceOrder(slots) {
+    if (slots.hasAttribute("data-enhanced")) return;
+    var question = slots.closest("fieldset");
+    var template = question.querySelector("template[data-order-template]");
+    var status = question.querySelector("[data-order-status]");
+    if (!template || !status) return;
+    slots.setAttribute("data-enhanced", "");
+    var list = document.createElement("ol");
+    list.className = "order-list";
+    list.setAttribute("aria-describedby", question.querySelector("[data-order-how]").id);
+    list.appendChild(template.content.cloneNode(true));
+    // Keep the learner's last answer, when it is a full one.
+    var chosen = Array.prototype.map.call(slots.querySelectorAll("select"), function (s) { return s.value; });
+    var byKey = {};
+    Array.prototype.forEach.call(list.children, function (li) { byKey[li.getAttribute("data-key")] = li; });
+    if (chosen.every(function (k) { return byKey[k]; }) && new Set(chosen).size === chosen.length) {
+      chosen.forEach(function (k) { list.appendChild(byKey[k]); });
+    }
+    slots.hidden = true;
+    slots.parentNode.insertBefore(list, slots);
+    question.querySelector("[data-order-how]").textContent =
+      "Put the steps in order: use Move up and Move down on each step, or drag it. Position 1 is the first step.";
+    orderSync(list, slots, status, null);
+
+    list.addEventListener("click", function (event) {
+      var button = event.target.closest("button[data-move]");
+      if (!button) return;
+      var item = button.closest(".order-item");
+      var up = button.getAttribute("data-move") === "-1";
+      var sibling = up ? item.previousElementSibling : item.nextElementSibling;
+      if (!sibling) {
+        status.textContent = "“" + item.querySelector(".step-text").textContent.trim() + "” is already " + (up ? "first." : "last.");
+        return;
+      }
+      list.insertBefore(item, up ? sibling : sibling.nextElementSibling);
+      button.focus();
+      item.classList.add("moved");
+      setTimeout(function () { item.classList.remove("moved"); }, 600);
+      orderSync(list, slots, status, item);
+    });
+
+    var dragged = null;
+    list.addEventListener("dragstart", function (event) {
+      dragged = event.target.closest(".order-item");
+      if (dragged) { dragged.classList.add("dragging"); event.dataTransfer.effectAllowed = "move"; }
+    });
+    list.addEventListener("dragover", function (event) {
+      var over = event.target.closest(".order-item");
+      if (!dragged || !over || over === dragged) return;
+      event.preventDefault();
+      var box = over.getBoundingClientRect();
+      list.insertBefore(dragged, event.clientY > box.top + box.height / 2 ? over.nextElementSibling : over);
+    });
+    list.addEventListener("dragend", function () {
+      if (!dragged) return;
+      dragged.classList.remove("dragging");
+      orderSync(list, slots, status, dragged);
+      dragged = null;
+    });
+  }
+
+  function enhance(root) {
+    Array.prototype.forEach.call(root.querySelectorAll("[data-order-slots]"), enhanceOrder);
+  }
+  document.addEventListener("DOMContentLoaded", function () { enhance(document); });
+  document.addEventListener("htmx:load", function (event) { enhance(event.detail.elt); });
+
+  // Without the list (no template), a step used twice is caught before sending.
+  document.addEventListener("submit", function (event) {
+    var slots = event.target.querySelector("[data-order-slots]:not([data-enhanced])");
+    if (!slots) return;
+    var values = Array.prototype.map.call(slots.querySelectorAll("select"), function (s) { return s.value; });
+    var used = values.filter(function (v) { return v; });
+    if (new Set(used).size !== used.length) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      showFailure(slots, "duplicate");
+    }
+  }, true);
 })();
