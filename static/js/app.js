@@ -289,4 +289,82 @@
       showFailure(slots, "duplicate");
     }
   }, true);
+
+  // --- Lab editors: line numbers, "Reset to the starting file", links to a line ------------
+  function enhanceEditor(area) {
+    if (area.hasAttribute("data-enhanced")) return;
+    area.setAttribute("data-enhanced", "");
+    var wrap = document.createElement("div");
+    wrap.className = "editor";
+    var gutter = document.createElement("pre");
+    gutter.className = "gutter";
+    gutter.setAttribute("aria-hidden", "true");
+    area.parentNode.insertBefore(wrap, area);
+    wrap.appendChild(gutter);
+    wrap.appendChild(area);
+    function number() {
+      var count = area.value.split("\n").length, text = "";
+      for (var i = 1; i <= count; i++) text += i + "\n";
+      gutter.textContent = text;
+      gutter.scrollTop = area.scrollTop;
+    }
+    area.addEventListener("input", number);
+    area.addEventListener("scroll", function () { gutter.scrollTop = area.scrollTop; });
+    number();
+
+    var starter = area.parentNode.parentNode.querySelector("template[data-starter]");
+    if (!starter) return;
+    var tools = document.createElement("div");
+    tools.className = "editor-tools";
+    var reset = document.createElement("button");
+    reset.type = "button";
+    reset.className = "small";
+    reset.textContent = "Reset to the starting file";
+    var said = document.createElement("span");
+    said.className = "meta";
+    said.setAttribute("role", "status");
+    reset.addEventListener("click", function () {
+      area.focus();
+      area.select();
+      // insertText keeps the browser's undo history, so Ctrl+Z brings the work back.
+      if (!document.execCommand || !document.execCommand("insertText", false, starter.content.textContent)) {
+        area.value = starter.content.textContent;
+      }
+      area.setSelectionRange(0, 0);
+      area.scrollTop = 0;
+      number();
+      reset.focus();
+      said.textContent = "The editor holds the starting file again. Ctrl+Z in the editor undoes this.";
+    });
+    tools.appendChild(reset);
+    tools.appendChild(said);
+    wrap.parentNode.insertBefore(tools, wrap.nextSibling);
+  }
+
+  function goToLine(area, line) {
+    var lines = area.value.split("\n");
+    var n = Math.max(1, Math.min(line, lines.length));
+    var start = 0;
+    for (var i = 0; i < n - 1; i++) start += lines[i].length + 1;
+    area.focus();
+    area.setSelectionRange(start, start + lines[n - 1].length);
+    var height = area.scrollHeight / lines.length;
+    area.scrollTop = Math.max(0, (n - 3) * height);
+    area.dispatchEvent(new Event("scroll"));
+  }
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("a[data-goto-line]");
+    if (!link) return;
+    var area = document.getElementById(link.getAttribute("href").slice(1));
+    if (!area) return;
+    event.preventDefault();
+    goToLine(area, parseInt(link.getAttribute("data-goto-line"), 10));
+  });
+
+  function enhanceEditors(root) {
+    Array.prototype.forEach.call(root.querySelectorAll("textarea.code-editor"), enhanceEditor);
+  }
+  document.addEventListener("DOMContentLoaded", function () { enhanceEditors(document); });
+  document.addEventListener("htmx:load", function (event) { enhanceEditors(event.detail.elt); });
 })();
