@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Where `make run` serves; `make demo` prints the same addresses (make run PORT=8001).
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
 .PHONY: run test lint check sync install demo bench-labs bench-dashboard loadtest clean
 
@@ -17,7 +20,7 @@ install: $(STAMP)
 run: $(STAMP)
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(BIN)/python manage.py lessons sync
-	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
+	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP)
 	$(BIN)/ruff check .
@@ -35,7 +38,7 @@ check sync: $(STAMP)
 demo: $(STAMP)
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(BIN)/python manage.py lessons sync
-	DJANGO_DEBUG=1 $(BIN)/python manage.py seed_demo
+	DJANGO_DEBUG=1 $(BIN)/python manage.py seed_demo --base-url http://$(HOST):$(PORT)
 
 bench-dashboard: $(STAMP)
 	$(BIN)/python scripts/bench_dashboard.py

@@ -23,6 +23,7 @@ SORTS = ("name", "done", "accuracy", "last")
 DEFAULT_IDLE_DAYS = 3
 LOW_ACCURACY = 50  # percent of tries right, below which a learner is flagged in a lesson
 LOW_ACCURACY_MIN_TRIES = 3
+HIGH_ACCURACY = 80  # percent of tries right from which a lesson counts as well done
 
 
 def student_ids(classroom: Classroom) -> QuerySet[Membership, Any]:
@@ -63,6 +64,16 @@ class Cell:
         elif self.tries:
             self.label = f"{self.solved}/{total} · {self.accuracy}%"
         return self
+
+    @property
+    def band(self) -> str:
+        """How well a started lesson went, for the cell's colour: one green for 39% and 100%
+        would hide who needs help. Thresholds match "Who is stuck" (LOW_ACCURACY)."""
+        if self.accuracy is None:
+            return ""
+        if self.accuracy >= HIGH_ACCURACY:
+            return "band-high"
+        return "band-mid" if self.accuracy >= LOW_ACCURACY else "band-low"
 
     @property
     def rank(self) -> tuple[int, int, int]:

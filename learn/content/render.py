@@ -17,10 +17,21 @@ def _md() -> markdown.Markdown:
     return markdown.Markdown(extensions=_EXTENSIONS, extension_configs=_CONFIG)
 
 
+def _scrollable(html: str) -> str:
+    """Code blocks and tables scroll sideways on a phone; a keyboard user must be able to
+    focus them to scroll them (WCAG 2.1.1; axe-core's scrollable-region-focusable)."""
+    html = html.replace(
+        '<div class="codehilite"><pre>', '<div class="codehilite"><pre tabindex="0">'
+    )
+    return html.replace(
+        "<table>", '<div class="table-scroll" tabindex="0" role="region" aria-label="Table"><table>'
+    ).replace("</table>", "</table></div>")
+
+
 def render_body(text: str) -> tuple[str, str]:
     """Render a lesson body; return (html, table-of-contents html)."""
     md = _md()
-    html = md.convert(text)
+    html = _scrollable(md.convert(text))
     toc = getattr(md, "toc", "")
     # An empty TOC renders as a bare wrapper; keep "" so templates can test for it.
     if "<li>" not in toc:
@@ -29,7 +40,7 @@ def render_body(text: str) -> tuple[str, str]:
 
 
 def render_block(text: str) -> str:
-    return _md().convert(text.strip())
+    return _scrollable(_md().convert(text.strip()))
 
 
 _OUTER_P = re.compile(r"^<p>(.*)</p>$", re.DOTALL)

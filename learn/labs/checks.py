@@ -96,6 +96,37 @@ CHECKS: dict[str, dict[str, str]] = {
     "rbac": {"schema": BOOL, "allow": REQUESTS, "deny": REQUESTS},
 }
 
+# What a learner reads for each check: plain language, not the identifier above.
+CHECK_TITLES: dict[str, str] = {
+    "hadolint": "The Dockerfile linter (hadolint) is happy",
+    "pinned_base": "Base images have a fixed version",
+    "multi_stage": "A separate build stage keeps tools out of the final image",
+    "non_root": "The container does not run as root",
+    "deps_before_source": "Dependencies install before the source is copied (build cache)",
+    "exec_form_cmd": "CMD uses the exec form, so stop signals reach the app",
+    "expose": "The app's port is documented with EXPOSE",
+    "schema": "The file is valid",
+    "depends_on_exist": "Every service waited on (depends on) exists",
+    "healthy_needs_healthcheck": "Services waited on as healthy have a healthcheck",
+    "volumes_declared": "Named volumes are declared",
+    "services": "The expected services are there",
+    "healthcheck": "The right services have a healthcheck",
+    "depends_on_healthy": "Services wait for their dependencies to be healthy",
+    "no_latest": "No image uses the moving :latest tag",
+    "kinds": "The expected kinds of object are there",
+    "selector_matches_template": "The Deployment's selector matches its Pod labels",
+    "service_matches_pods": "The Service finds the Pods and their port",
+    "resources": "Containers set resource requests and limits",
+    "probes": "Containers have readiness and liveness probes",
+    "replicas": "The Deployment runs the right number of replicas",
+    "rolling_update": "The rolling update settings are as asked",
+    "hpa_target": "The autoscaler targets the Deployment",
+    "allow": "The access that should be allowed is allowed",
+    "deny": "The access that should be refused is refused",
+    "input": "The file can be read",
+}
+
+
 _REQUEST_KEYS = {
     "user",
     "groups",

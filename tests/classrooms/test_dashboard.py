@@ -52,12 +52,17 @@ def test_cells_show_not_started_in_progress_and_done(client: Client, world: Any)
     html = client.get(f"/classrooms/{world.classroom.pk}/").content.decode()
     [row] = board_rows(html)
     assert "stu" in row
-    cells = re.findall(r'<td class="cell ([a-z-]+)">([^<]*)</td>', row)
-    assert cells == [("done", "✓ 100%"), ("done", "read"), ("in-progress", "0/1 · 0%")]
+    cells = re.findall(r'<td class="cell ([a-z -]+)">([^<]*)</td>', row)
+    # Coloured by accuracy: one green for 39% and 100% would hide who needs help.
+    assert cells == [
+        ("done band-high", "✓ 100%"),
+        ("done", "read"),
+        ("in-progress band-low", "0/1 · 0%"),
+    ]
     # Totals per student (done, accuracy) and per lesson.
     assert '<td class="num">2</td>' in row and '<td class="num">80%</td>' in row
     assert "1 done<br>1 started<br>100%" in html
-    assert 'hx-trigger="every 5s"' in html and "data-refresh" in html
+    assert 'hx-trigger="every 5s, refresh"' in html and "data-refresh" in html
     assert "other-stu" not in html  # another class's student
 
 

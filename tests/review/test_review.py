@@ -112,7 +112,9 @@ def test_a_wrong_answer_is_due_today_and_counted_on_the_path(client: Client, cou
     answer(client, course["t-text"], right=True)
     state = QuestionState.objects.get(question=course["t-text"])
     assert state.due_at > timezone.now() + timedelta(hours=23)
-    assert "1 question due for review today." in client.get("/").content.decode()
+    path_html = client.get("/").content.decode()
+    assert "1 question due for review today</a>" in path_html
+    assert 'href="/review/?filter=due" data-due-link' in path_html
     due = client.get("/review/?filter=due").content.decode()
     assert "review-t-single" in due and "review-t-text" not in due
 

@@ -30,6 +30,11 @@ class Command(BaseCommand):
         parser.add_argument("--students", type=int, default=30)
         parser.add_argument("--seed", type=int, default=5, help="random seed for the progress")
         parser.add_argument(
+            "--base-url",
+            default="http://127.0.0.1:8000",
+            help="where the app is served, for the links printed (make demo passes HOST:PORT)",
+        )
+        parser.add_argument(
             "--force", action="store_true", help="run even with DEBUG off (not in production!)"
         )
 
@@ -78,13 +83,14 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Demo class ready: {len(students)} students, {attempts} answers.")
         )
+        base = options["base_url"].rstrip("/")
         self.stdout.write(
-            "\nLog in at http://127.0.0.1:8000/accounts/login/ (make run serves there):\n"
+            f"\nLog in at {base}/accounts/login/:\n"
             f"  instructor: {TEACHER} / {teacher_password}\n"
-            f"    dashboard: http://127.0.0.1:8000/classrooms/{classroom.pk}/\n"
+            f"    dashboard: {base}/classrooms/{classroom.pk}/\n"
             f"  students:   {STUDENT_PREFIX}01 ... {STUDENT_PREFIX}{len(students):02d}"
             f" / {student_password}\n"
-            f"    class page: http://127.0.0.1:8000/classrooms/{classroom.pk}/live/\n"
+            f"    class page: {base}/classrooms/{classroom.pk}/live/\n"
             f"  join code:  {classroom.code}\n"
             "Passwords are new on every run; run it again to start the demo over."
         )
