@@ -309,6 +309,8 @@ def run_get(ctx: Ctx, flags: Parsed) -> None:
             ctx.code = 1
             return
         found = targets(flags.args)
+        if flags.on("all-namespaces") and any(t.name is not None for t in found):
+            raise KubectlError("a resource cannot be retrieved by name across all namespaces")
     single = len(found) == 1 and found[0].name is not None
     with_kind = len({t.resource.qualified for t in found}) > 1 or flags.args[:1] == ["all"]
     if flags.on("watch") or flags.on("watch-only"):

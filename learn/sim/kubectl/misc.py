@@ -353,30 +353,82 @@ def _answer(ctx: Ctx, flags: Parsed, allowed: bool) -> None:
 
 
 def _rules_table(status: Mapping[str, Any], *, headers: bool) -> str:
-    """`auth can-i --list`: Resources, Non-Resource URLs, Resource Names, Verbs (printer of
-    cmd/auth/cani.go, rules merged per resource and sorted)."""
-    rows: dict[tuple[str, str, str], set[str]] = {}
+    """`auth can-i --list` as cmd/auth/cani.go prints a SelfSubjectRulesReview: each rule broken
+    down to one group/resource/name (rbacutil.BreakdownRule), simple ones merged by resource
+    with their verbs appended (CompactRules), sorted stably by the rule's Go String() (so by
+    verbs first), in kubectl's tabwriter."""
+    broken: list[dict[str, list[str]]] = []
     for rule in status.get("resourceRules") or []:
-        groups = rule.get("apiGroups") or [""]
-        for resource in rule.get("resources") or []:
-            for group in groups:
-                name = (
-                    resource
-                    if group in {"", "*"} and resource == "*"
-                    else (f"{resource}.{group}" if group else resource)
-                )
-                if group == "*":
-                    name = f"{resource}.*"
-                key = (name, "[]", "[" + " ".join(rule.get("resourceNames") or []) + "]")
-                rows.setdefault(key, set()).update(rule.get("verbs") or [])
+        verbs = list(rule.get("verbs") or [])
+        names = list(rule.get("resourceNames") or [])
+        for group in rule.get("apiGroups") or [""]:
+            for resource in rule.get("resources") or []:
+                for name in names or [None]:
+                    broken.append(
+                        {
+                            "verbs": list(verbs),
+                            "apiGroups": [group],
+                            "resources": [resource],
+                            "resourceNames": [name] if name is not None else [],
+                            "nonResourceURLs": [],
+                        }
+                    )
     for rule in status.get("nonResourceRules") or []:
         for url in rule.get("nonResourceURLs") or []:
-            key = ("", f"[{url}]", "[]")
-            rows.setdefault(key, set()).update(rule.get("verbs") or [])
-    table = [["Resources", "Non-Resource URLs", "Resource Names", "Verbs"]] if headers else []
-    for key in sorted(rows):
-        table.append([key[0], key[1], key[2], "[" + " ".join(sorted(rows[key])) + "]"])
-    return printers.tabwrite("".join("\t".join(r) + "\n" for r in table), padding=2)
+            broken.append(
+                {
+                    "verbs": list(rule.get("verbs") or []),
+                    "apiGroups": [],
+                    "resources": [],
+                    "resourceNames": [],
+                    "nonResourceURLs": [url],
+                }
+            )
+    compacted: list[dict[str, list[str]]] = []
+    simple: dict[tuple[str, str, str, bool], dict[str, list[str]]] = {}
+    for rule in broken:
+        if rule["nonResourceURLs"] or len(rule["resourceNames"]) > 1:
+            compacted.append(rule)
+            continue
+        key = (
+            rule["apiGroups"][0],
+            rule["resources"][0],
+            (rule["resourceNames"] or [""])[0],
+            bool(rule["resourceNames"]),
+        )
+        if key in simple:
+            simple[key]["verbs"] += rule["verbs"]
+        else:
+            simple[key] = {k: list(v) for k, v in rule.items()}
+    compacted += list(simple.values())
+
+    def go_string(rule: dict[str, list[str]]) -> str:
+        return (
+            f"&PolicyRule{{Verbs:[{' '.join(rule['verbs'])}],APIGroups:[{' '.join(rule['apiGroups'])}],"
+            f"Resources:[{' '.join(rule['resources'])}],ResourceNames:[{' '.join(rule['resourceNames'])}],"
+            f"NonResourceURLs:[{' '.join(rule['nonResourceURLs'])}],}}"
+        )
+
+    compacted.sort(key=go_string)
+    rows = [["Resources", "Non-Resource URLs", "Resource Names", "Verbs"]] if headers else []
+    for rule in compacted:
+        combined = ""
+        if rule["resources"]:
+            base, _, sub = rule["resources"][0].partition("/")
+            combined = base
+            if rule["apiGroups"] and rule["apiGroups"][0]:
+                combined += "." + rule["apiGroups"][0]
+            if sub:
+                combined += "/" + sub
+        rows.append(
+            [
+                combined,
+                f"[{' '.join(rule['nonResourceURLs'])}]",
+                f"[{' '.join(rule['resourceNames'])}]",
+                f"[{' '.join(rule['verbs'])}]",
+            ]
+        )
+    return printers.render(rows)
 
 
 # --------------------------------------------------------------------------- top
