@@ -886,8 +886,9 @@ def _validate_env(env: Any, field: str) -> list[FieldError]:
             ]
             if not refs:
                 errs.append(
-                    required(
+                    invalid(
                         f"{path}.valueFrom",
+                        "",
                         "must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`",
                     )
                 )
