@@ -447,7 +447,7 @@ def test_resources(resources: dict[str, Any], expected: list[str]) -> None:
     )
 
 
-I = "spec.initContainers[0]"
+INIT_0 = "spec.initContainers[0]"
 PROBE = {"exec": {"command": ["true"]}}
 
 # validation_test.go TestValidateInitContainers: regular init containers may not have probes
@@ -456,20 +456,20 @@ INIT = [
     (
         [_container(name="init", readinessProbe=dict(PROBE))],
         [
-            f"{I}.readinessProbe: Forbidden: may not be set for init containers without restartPolicy=Always"
+            f"{INIT_0}.readinessProbe: Forbidden: may not be set for init containers without restartPolicy=Always"
         ],
     ),
     (
         [_container(name="init", livenessProbe=dict(PROBE), startupProbe=dict(PROBE))],
         [
-            f"{I}.livenessProbe: Forbidden: may not be set for init containers without restartPolicy=Always",
-            f"{I}.startupProbe: Forbidden: may not be set for init containers without restartPolicy=Always",
+            f"{INIT_0}.livenessProbe: Forbidden: may not be set for init containers without restartPolicy=Always",
+            f"{INIT_0}.startupProbe: Forbidden: may not be set for init containers without restartPolicy=Always",
         ],
     ),
     (
         [_container(name="init", lifecycle={"postStart": dict(PROBE)})],
         [
-            f"{I}.lifecycle: Forbidden: may not be set for init containers without restartPolicy=Always"
+            f"{INIT_0}.lifecycle: Forbidden: may not be set for init containers without restartPolicy=Always"
         ],
     ),
     (
@@ -482,9 +482,9 @@ INIT = [
     ),
     (
         [_container(name="log", restartPolicy="OnFailure")],
-        [f'{I}.restartPolicy: Unsupported value: "OnFailure": supported values: "Always"'],
+        [f'{INIT_0}.restartPolicy: Unsupported value: "OnFailure": supported values: "Always"'],
     ),
-    ([_container(name="web")], [f'{I}.name: Duplicate value: "web"']),
+    ([_container(name="web")], [f'{INIT_0}.name: Duplicate value: "web"']),
 ]
 
 
