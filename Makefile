@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint check sync install demo bench-labs bench-dashboard loadtest clean
+.PHONY: run test lint check sync install demo bench-labs bench-dashboard bench-sim loadtest clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,9 @@ bench-dashboard: $(STAMP)
 
 bench-labs: $(STAMP)
 	$(BIN)/python scripts/bench_labs.py
+
+bench-sim: $(STAMP)
+	$(BIN)/python scripts/bench_sim.py
 
 loadtest: $(STAMP)
 	$(BIN)/python scripts/loadtest.py
