@@ -1229,7 +1229,7 @@ def _run(
                 1,
                 [
                     *logs,
-                    f"sandbox: `{' '.join(words)}` is not simulated in a RUN step (the sandbox models package installs, venvs, collectstatic and file commands)",
+                    _not_modelled(words),
                 ],
                 took,
                 {},
@@ -1249,12 +1249,19 @@ def _run(
             1,
             [
                 *logs,
-                f"sandbox: `{' '.join(words)}` is not simulated in a RUN step (the sandbox models package installs, venvs, collectstatic and file commands)",
+                _not_modelled(words),
             ],
             took,
             {},
         )
     return 0, logs, took, {"size": size, "fs": fs, "users": users, "created_by": f"RUN {script}"}
+
+
+def _not_modelled(words: list[str]) -> str:
+    return (
+        f"sandbox: `{' '.join(words)}` is not simulated in a RUN step (the sandbox models "
+        "package installs, venvs, collectstatic and file commands)"
+    )
 
 
 def _has_package(fs: dict[str, str], name: str) -> bool:

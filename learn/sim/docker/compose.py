@@ -582,24 +582,7 @@ def _create(
     for volume in _volumes(svc):
         if volume["type"] == "volume":
             if volume["source"]:
-                declared = project.volumes.get(volume["source"]) or {}
-                external = bool(declared.get("external"))
-                vol_name = declared.get("name") or (
-                    volume["source"] if external else f"{project.name}_{volume['source']}"
-                )
-                if vol_name not in engine.state(world)["volumes"]:
-                    if external:
-                        raise ComposeError(f'external volume "{vol_name}" not found')
-                    _event(events, f"Volume {vol_name}", "Creating")
-                    engine.volume_create(
-                        world,
-                        vol_name,
-                        labels={
-                            "com.docker.compose.project": project.name,
-                            "com.docker.compose.volume": volume["source"],
-                        },
-                    )
-                    _event(events, f"Volume {vol_name}", "Created")
+                vol_name = _project_volume(world, project, volume["source"], events)
                 opts.mounts.append(
                     {
                         "type": "volume",
@@ -683,6 +666,22 @@ def _create(
     container = runtime.create(world, opts, extra={"stop_timeout": _grace(svc) // 1000})
     _event(events, f"Container {name}", "Recreated" if recreated else "Created")
     return container
+
+
+def _project_volume(world: World, project: Project, key: str, events: list[str]) -> str:
+    """The engine volume behind a top-level volume: `<project>_<key>` (or its `name:`),
+    created with Compose's events the first time; an external one must exist."""
+    declared = project.volumes.get(key) or {}
+    external = bool(declared.get("external"))
+    vol_name = str(declared.get("name") or (key if external else f"{project.name}_{key}"))
+    if vol_name not in engine.state(world)["volumes"]:
+        if external:
+            raise ComposeError(f'external volume "{vol_name}" not found')
+        _event(events, f"Volume {vol_name}", "Creating")
+        labels = {"com.docker.compose.project": project.name, "com.docker.compose.volume": key}
+        engine.volume_create(world, vol_name, labels=labels)
+        _event(events, f"Volume {vol_name}", "Created")
+    return vol_name
 
 
 def _grace(svc: Service) -> int:
@@ -813,25 +812,7 @@ def cmd_up(world: World, project: Project, args: list[str]) -> tuple[int, str, s
             if v["type"] == "volume" and v["source"]
         }
     ):
-        declared = project.volumes.get(key) or {}
-        vol_name = declared.get("name") or (
-            key if declared.get("external") else f"{project.name}_{key}"
-        )
-        if declared.get("external"):
-            if vol_name not in engine.state(world)["volumes"]:
-                raise ComposeError(f'external volume "{vol_name}" not found')
-            continue
-        if vol_name not in engine.state(world)["volumes"]:
-            _event(events, f"Volume {vol_name}", "Creating")
-            engine.volume_create(
-                world,
-                vol_name,
-                labels={
-                    "com.docker.compose.project": project.name,
-                    "com.docker.compose.volume": key,
-                },
-            )
-            _event(events, f"Volume {vol_name}", "Created")
+        _project_volume(world, project, key, events)
     containers = {}
     for svc in services:
         containers[svc.name] = _create(
