@@ -8,13 +8,15 @@ as Roles and ClusterRoles do on a real cluster.
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from learn.sim.kube.resources import Resource
 from learn.sim.kubectl.duration import human_duration
 from learn.sim.kubectl.selectors import format_label_selector, format_labels
-from learn.sim.world import World
+from learn.sim.world import EPOCH, World
 
 Obj = Mapping[str, Any]
 Row = list[str]
@@ -44,11 +46,19 @@ def render(rows: Sequence[Sequence[str]], widths: list[int] | None = None) -> st
     return "\n".join(out) + "\n"
 
 
+@functools.lru_cache(maxsize=4096)
+def stamp_ms(timestamp: str) -> int:
+    """World.parse_timestamp, cached and without strptime (a table of 300 events parses 600
+    timestamps; strptime made that the slowest part of `kubectl get events`)."""
+    moment = dt.datetime.fromisoformat(timestamp)
+    return int((moment - EPOCH).total_seconds() * 1000)
+
+
 def age(world: World, timestamp: str | None) -> str:
     """translateTimestampSince: HumanDuration of now minus the timestamp."""
     if not timestamp:
         return "<unknown>"
-    return human_duration(world.now - World.parse_timestamp(timestamp))
+    return human_duration(world.now - stamp_ms(timestamp))
 
 
 def _meta(obj: Obj) -> Mapping[str, Any]:
@@ -104,7 +114,7 @@ def pod_status(world: World, pod: Obj) -> tuple[str, int, int, str]:
     def finished(cs: Mapping[str, Any]) -> int:
         term = ((cs.get("lastState") or {}).get("terminated")) or None
         if term and term.get("finishedAt"):
-            return World.parse_timestamp(term["finishedAt"])
+            return stamp_ms(term["finishedAt"])
         return -1
 
     initializing = False
@@ -305,12 +315,8 @@ def _job(world: World, obj: Obj, wide: bool) -> Row:
         completions = f"{succeeded}/1 of {parallelism}" if parallelism > 1 else f"{succeeded}/1"
     duration = ""
     if status.get("startTime"):
-        start = World.parse_timestamp(status["startTime"])
-        end = (
-            World.parse_timestamp(status["completionTime"])
-            if status.get("completionTime")
-            else world.now
-        )
+        start = stamp_ms(status["startTime"])
+        end = stamp_ms(status["completionTime"]) if status.get("completionTime") else world.now
         duration = human_duration(end - start)
     if _job_condition(obj, "Complete"):
         state = "Complete"
