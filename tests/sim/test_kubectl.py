@@ -618,3 +618,83 @@ def test_expose_makes_a_service_from_the_deployment(box: Sandbox) -> None:
     assert spec["ports"][0]["port"] == 80
     assert spec["ports"][0]["targetPort"] == 80
     assert spec["type"] == "ClusterIP"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "kubectl get deployments.apps web",
+        "kubectl get deployment.v1.apps web",
+        "kubectl get deploy/web",
+        "kubectl get Deployment web",
+        "kubectl -n default get deploy web",
+        "kubectl get deploy web --namespace=default",
+        "kubectl get deploy web -ndefault",
+    ],
+)
+def test_resource_and_namespace_forms_name_the_same_object(box: Sandbox, line: str) -> None:
+    box.run("kubectl apply -f -", stdin=WEB)
+    code, out = box.run(line)
+    assert code == 0
+    assert out.splitlines()[1].split()[0] == "web"
+
+
+def test_output_flag_forms(box: Sandbox) -> None:
+    box.run("kubectl apply -f -", stdin=WEB)
+    assert box.run("kubectl get deploy web -o=name") == (0, "deployment.apps/web\n")
+    assert box.run("kubectl get deploy web --output name") == (0, "deployment.apps/web\n")
+    code, out = box.run("kubectl get deploy web -owide")
+    assert out.splitlines()[0].split()[-3:] == ["CONTAINERS", "IMAGES", "SELECTOR"]
+    code, out = box.run("kubectl get deploy/web svc/kubernetes")
+    chunks = out.split("\n\n")
+    assert chunks[0].splitlines()[1].startswith("deployment.apps/web ")
+    assert chunks[1].splitlines()[1].startswith("service/kubernetes ")
+
+
+def test_a_directory_applies_its_manifests_in_name_order_and_deletes_them(box: Sandbox) -> None:
+    box.put("app/web.yaml", WEB)
+    box.put("app/svc.yaml", SVC)
+    box.put("app/README.txt", "not a manifest")
+    assert box.run("kubectl apply -f app/") == (
+        0,
+        "service/web created\ndeployment.apps/web created\n",
+    )
+    assert box.run("kubectl delete -f app/") == (
+        0,
+        'service "web" deleted\ndeployment.apps "web" deleted\n',
+    )
+
+
+def test_delete_by_selector_and_all(box: Sandbox) -> None:
+    for name in ("a", "b"):
+        box.run(f"kubectl run {name} --image=busybox:1.36 -l tier=x -- sleep 3600")
+    box.run("kubectl run c --image=busybox:1.36 -- sleep 3600")
+    assert box.run("kubectl delete pods -l tier=x") == (0, 'pod "a" deleted\npod "b" deleted\n')
+    assert box.run("kubectl delete pods --all") == (0, 'pod "c" deleted\n')
+    assert box.run("kubectl delete pods --all") == (0, "No resources found\n")
+
+
+def test_label_columns(box: Sandbox) -> None:
+    box.run("kubectl run a --image=busybox:1.36 -l tier=x -- sleep 3600")
+    code, out = box.run("kubectl get pods -L tier,missing")
+    head, row = out.splitlines()
+    assert head.split()[-2:] == ["TIER", "MISSING"]
+    assert row.split()[-1] == "x"
+
+
+def test_the_api_servers_validation_reaches_the_learner_as_kubectl_prints_it(box: Sandbox) -> None:
+    code, out = box.run("kubectl create deployment Web --image=nginx:1.27")
+    assert code == 1
+    assert out.startswith('The Deployment "Web" is invalid: metadata.name: Invalid value: "Web": ')
+
+
+def test_what_the_kubelet_does_shows_in_the_status_column(box: Sandbox) -> None:
+    box.run("kubectl run crash --image=busybox:1.36 -- false")
+    box.run("kubectl run once --image=busybox:1.36 --restart=Never -- echo hi")
+    box.run("sleep 60")
+    code, out = box.run("kubectl get pods")
+    rows = {line.split()[0]: line.split() for line in out.splitlines()[1:]}
+    assert rows["crash"][2] == "CrashLoopBackOff"
+    assert rows["crash"][4].startswith("(") and rows["crash"][5] == "ago)"  # "3 (28s ago)"
+    assert rows["once"][1:4] == ["0/1", "Completed", "0"]
+    assert box.run("kubectl logs once") == (0, "hi\n")
