@@ -698,3 +698,25 @@ def test_what_the_kubelet_does_shows_in_the_status_column(box: Sandbox) -> None:
     assert rows["crash"][4].startswith("(") and rows["crash"][5] == "ago)"  # "3 (28s ago)"
     assert rows["once"][1:4] == ["0/1", "Completed", "0"]
     assert box.run("kubectl logs once") == (0, "hi\n")
+
+
+def test_jsonpath_custom_columns_and_field_selectors(box: Sandbox) -> None:
+    box.run("kubectl apply -f -", stdin=WEB)
+    box.run("sleep 20")
+    code, out = box.run(
+        """kubectl get pods -o jsonpath='{range .items[*]}{.metadata.name}{"\\t"}{.status.phase}{"\\n"}{end}'"""
+    )
+    assert code == 0
+    assert [line.split("\t")[1] for line in out.splitlines()] == ["Running", "Running"]
+    code, out = box.run(
+        """kubectl get deploy web -o jsonpath='{.status.conditions[?(@.type=="Available")].status}'"""
+    )
+    assert (code, out) == (0, "True")
+    code, out = box.run(
+        "kubectl get pods -o custom-columns=NAME:.metadata.name,NODE:.spec.nodeName"
+    )
+    assert out.splitlines()[0].split() == ["NAME", "NODE"]
+    code, out = box.run("kubectl get pods --field-selector=status.phase=Running -o name")
+    assert len(out.split()) == 2
+    code, out = box.run("kubectl get pods --field-selector=status.phase=Pending")
+    assert (code, out) == (0, "No resources found in default namespace.\n")

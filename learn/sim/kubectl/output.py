@@ -184,13 +184,16 @@ def _walk(values: list[Any], path: str) -> list[Any]:
                     start, _, stop = inner.partition(":")
                     nxt.extend(value[int(start) if start else None : int(stop) if stop else None])
                 elif inner.startswith("?("):
-                    match = re.fullmatch(r"\?\(@\.([\w.]+)\s*==\s*[\"']([^\"']*)[\"']\)", inner)
+                    match = re.fullmatch(
+                        r"\?\(@\.([\w.]+)\s*(==|!=)\s*[\"']?([^\"')]*)[\"']?\)", inner
+                    )
                     if not match:
                         raise JsonPathError(f"unsupported filter {inner}")
-                    key_path, wanted = match.groups()
+                    key_path, op, wanted = match.groups()
                     for item in value:
                         got = _walk([item], "." + key_path)
-                        if got and str(got[0]) == wanted:
+                        same = bool(got) and _text(got[0]) == wanted
+                        if same == (op == "=="):
                             nxt.append(item)
                 else:
                     raise JsonPathError(f"unsupported index {inner}")
