@@ -250,3 +250,54 @@ def test_compose_errors() -> None:
     code, out = box.run("docker compose config")
     assert code == 1 and out.startswith("validating compose.yaml")
     assert box.run("docker compose frob")[0] == 1
+
+
+def test_the_course_apps_own_dockerfile_and_compose_file_come_up_healthy() -> None:
+    """The repository's Dockerfile, .dockerignore and compose.yaml, built and started in the
+    sandbox as `docker compose up -d --wait` would on a real host."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    names = [
+        "Dockerfile",
+        "compose.yaml",
+        ".dockerignore",
+        "pyproject.toml",
+        "requirements.lock",
+        "README.md",
+        "manage.py",
+        "learn/wsgi.py",
+        "learn/settings.py",
+    ]
+    files = {name: (root / name).read_text() for name in names}
+    files |= {
+        "templates/base.html": "<!doctype html>\n",
+        "static/css/site.css": "body {}\n",
+        "lessons/README.md": "# The course\n",
+        "tests/test_x.py": "def test(): ...\n",  # left out by the .dockerignore allow-list
+        ".env": "DJANGO_SECRET_KEY=not-a-secret\nPOSTGRES_PASSWORD=pw\nDJANGO_HTTPS=0\nDJANGO_SECURE_SSL_REDIRECT=0\n",
+    }
+    box = Sandbox.new(files=files)
+    code, out = box.run("docker compose up -d --wait")
+    assert code == 0, out
+    assert " Container app-web-1 Healthy " in out.splitlines()
+    assert (
+        "[builder 6/6] RUN --mount=type=cache,target=/root/.cache/pip     pip install -c requirements.lock ."
+        in out
+    )
+    _, ps = box.run("docker compose ps")
+    assert "(healthy)" in ps.splitlines()[2] and ps.splitlines()[2].endswith(
+        "127.0.0.1:8000->8000/tcp"
+    )
+    _, logs = box.run("docker compose logs migrate")
+    assert logs.splitlines()[-1] == "migrate-1  | synced: 5 modules, 25 lessons"
+    code, _ = box.run(
+        "docker compose exec web python -c \"import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/readyz')\""
+    )
+    assert code == 0
+    _, config = box.run(
+        "docker inspect -f '{{.Config.User}} {{json .Config.Healthcheck.Test}}' learn-web:0.1.0"
+    )
+    assert config.startswith('10001:10001 ["CMD","python","-c",')
+    record_files = box.run("docker compose exec web ls /app")[1]
+    assert "tests" not in record_files

@@ -311,6 +311,7 @@ def _build(
     except ignore.PatternError as exc:
         raise BuildFailed(f"failed to parse dockerignore: {exc}") from None
     results: dict[int, StageState] = {}
+    printed_from: set[str] = set()
     context_loaded = False
     uses_context = any(
         c.name in {"COPY", "ADD"} and not c.flags.get("from") for s in stages for c in s.commands
@@ -363,18 +364,13 @@ def _build(
                 if record.get("source")
                 else str(ref)
             )
-            out.new_vertex(f"{_prefix(label, index, total)}FROM {name}")
             from_key = "from:" + record["id"]
-            if record.get("source"):
-                out.add(f"resolve {name} done")
-            if from_key in docker["cache"] or not record.get("source"):
-                if record.get("source"):
-                    out.cached()
-                else:
-                    out.done(0)
-            else:
-                _remember(docker, from_key, {"size": 0})
-                out.done(max(300, int(record["size"] / (60 * MB) * 1000)))
+            # One image is one vertex: BuildKit shows it once, named by the first stage.
+            if from_key not in printed_from:
+                printed_from.add(from_key)
+                _from_vertex(
+                    out, docker, record, f"{_prefix(label, index, total)}FROM {name}", from_key
+                )
             st = StageState(  # noqa: S604 (shell is the image's RUN shell, not a subprocess)
                 stage=stage,
                 key=_key("image", record["id"]),
@@ -422,6 +418,22 @@ def _build(
         results[stage.index] = st
     final = results[target.index]
     return _export(world, out, final, tags)
+
+
+def _from_vertex(
+    out: Output, docker: dict[str, Any], record: dict[str, Any], vertex: str, from_key: str
+) -> None:
+    """The FROM vertex: resolved, then pulled (DONE) or already in the content store (CACHED)."""
+    out.new_vertex(vertex)
+    if not record.get("source"):
+        out.done(0)  # a local image of the engine
+        return
+    out.add(f"resolve {vertex.split('FROM ', 1)[1]} done")
+    if from_key in docker["cache"]:
+        out.cached()
+        return
+    _remember(docker, from_key, {"size": 0})
+    out.done(max(300, int(record["size"] / (60 * MB) * 1000)))
 
 
 def _bytes(size: int) -> str:
@@ -1080,13 +1092,21 @@ def _run(
                     i += 2
                     continue
                 if opt == ".":
-                    text = view("pyproject.toml") or ""
-                    names.extend(
-                        re.findall(
-                            r'"([A-Za-z0-9][A-Za-z0-9._-]*)',
-                            text.split("dependencies", 1)[-1].split("]", 1)[0],
+                    text = view("pyproject.toml")
+                    if text is None and view("setup.py") is None:
+                        return (
+                            1,
+                            [
+                                *logs,
+                                "ERROR: Directory '.' is not installable. Neither 'setup.py' nor 'pyproject.toml' found.",
+                            ],
+                            took,
+                            {},
                         )
-                    )
+                    found_block = re.search(r"(?ms)^dependencies\s*=\s*\[(.*?)^\]", text or "")
+                    block = found_block.group(1) if found_block else ""
+                    found = re.findall(r'"([A-Za-z0-9][A-Za-z0-9._-]*)', block)
+                    names.extend(n.lower().replace("_", "-") for n in found)
                 elif not opt.startswith("-"):
                     match = re.match(r"^([A-Za-z0-9][A-Za-z0-9._-]*)", opt)
                     if match:
@@ -1159,29 +1179,18 @@ def _run(
                 took += 2000
             continue
         if base in {"useradd", "adduser"}:
-            names = [a for a in args if not a.startswith("-")]
-            flagged = {
-                args[i + 1]
-                for i, a in enumerate(args[:-1])
-                if a
-                in {
-                    "-u",
-                    "-g",
-                    "-G",
-                    "-s",
-                    "-h",
-                    "-d",
-                    "--uid",
-                    "--gid",
-                    "--shell",
-                    "--home",
-                    "--home-dir",
-                    "--ingroup",
-                }
-            }
-            candidates = [n for n in names if n not in flagged]
-            if candidates:
-                users.append(candidates[-1])
+            # The user name is the one argument that is neither an option nor its value.
+            positional: list[str] = []
+            i = 0
+            while i < len(args):
+                if args[i] in _USERADD_VALUE_FLAGS:
+                    i += 2
+                    continue
+                if not args[i].startswith("-"):
+                    positional.append(args[i])
+                i += 1
+            if positional:
+                users.append(positional[0] if base == "useradd" else positional[0])
             took += 200
             continue
         if base == "mkdir":
@@ -1255,6 +1264,35 @@ def _run(
             {},
         )
     return 0, logs, took, {"size": size, "fs": fs, "users": users, "created_by": f"RUN {script}"}
+
+
+_USERADD_VALUE_FLAGS = {
+    "-u",
+    "-g",
+    "-G",
+    "-s",
+    "-h",
+    "-d",
+    "-c",
+    "-k",
+    "-K",
+    "-p",
+    "-e",
+    "-f",
+    "--uid",
+    "--gid",
+    "--groups",
+    "--shell",
+    "--home",
+    "--home-dir",
+    "--ingroup",
+    "--comment",
+    "--gecos",
+    "--skel",
+    "--password",
+    "--expiredate",
+    "--inactive",
+}
 
 
 def _not_modelled(words: list[str]) -> str:

@@ -62,6 +62,7 @@ class Project:
     networks: dict[str, Any]
     volumes: dict[str, Any]
     warnings: list[str] = field(default_factory=list)
+    disabled: set[str] = field(default_factory=set)  # services of profiles not enabled
 
     @property
     def network(self) -> str:
@@ -193,6 +194,11 @@ def load(world: World, files: list[str], project_name: str | None) -> tuple[Proj
     )
     for svc_name in sorted(services_raw):
         raw = services_raw[svc_name] or {}
+        if raw.get("profiles"):
+            # A service with profiles runs only when one is enabled (`--profile` is not
+            # simulated, COMPOSE_PROFILES cannot be set), so here it is always disabled.
+            project.disabled.add(svc_name)
+            continue
         build = raw.get("build")
         if isinstance(build, str):
             build = {"context": build}
@@ -211,7 +217,7 @@ def load(world: World, files: list[str], project_name: str | None) -> tuple[Proj
         project.services[svc_name] = Service(svc_name, raw, image, build, depends)
     for svc in project.services.values():
         for dep in svc.depends_on:
-            if dep not in project.services:
+            if dep not in project.services and dep not in project.disabled:
                 raise ComposeError(
                     f'service "{svc.name}" depends on undefined service "{dep}": invalid compose project'
                 )
@@ -698,6 +704,8 @@ def _wait_for(world: World, project: Project, svc: Service, events: list[str]) -
         condition = config.get("condition", "service_started")
         if condition == "service_started":
             continue
+        if dep in project.disabled:
+            continue  # shouldWaitForDependency: a disabled service is not waited for
         target = _container_of(world, project, dep)
         if target is None:
             if config.get("required", True):
@@ -835,7 +843,15 @@ def cmd_up(world: World, project: Project, args: list[str]) -> tuple[int, str, s
             runtime.start_checked(world, container)
             _event(events, f"Container {container['name']}", "Started")
         if parsed.get("wait"):
-            for svc in services:
+            # One-off services another waits for with service_completed_successfully are
+            # done when they exit 0; --wait does not wait for them to be running.
+            one_off = {
+                dep
+                for svc in services
+                for dep, cond in svc.depends_on.items()
+                if cond.get("condition") == "service_completed_successfully"
+            }
+            for svc in [s for s in services if s.name not in one_off]:
                 container = containers[svc.name]
                 _event(events, f"Container {container['name']}", "Waiting")
                 clock.advance(world, MAX_WAIT, until=_settled_health(container))
@@ -851,8 +867,10 @@ def cmd_up(world: World, project: Project, args: list[str]) -> tuple[int, str, s
                     f"Container {container['name']}",
                     "Healthy" if st.get("health") else "Started",
                 )
-    except (ComposeError, DockerError) as exc:
+    except ComposeError as exc:
         return 1, "", "\n".join(events) + f"\n{exc}\n"
+    except DockerError as exc:
+        return 1, "", "\n".join(events) + f"\nError response from daemon: {exc}\n"
     text = "\n".join(events) + "\n"
     if parsed.get("detach") or parsed.get("wait"):
         return 0, "", text

@@ -577,7 +577,7 @@ def _listening(
     listens = run.get("listens") or {}
     if str(port) not in listens:
         return "refused"
-    started = container["state"]["started"] or 0
+    started = container.get("segment_started") or container["state"]["started"] or 0
     if world.now < started + int(run.get("ready_after", 0)):
         return "refused"
     if run.get("loopback_only") and not local:
@@ -614,7 +614,7 @@ def make_process(world: World, container: dict[str, Any]) -> programs.Process:
         fs=ContainerFs(world, container),
         net=ContainerNet(world, container),
         data=data,
-        started=container["state"]["started"] or world.now,
+        started=container.get("segment_started") or container["state"]["started"] or world.now,
         now=world.now,
         hostname=container["hostname"],
         ip=ip,
@@ -693,6 +693,30 @@ def start(world: World, container: dict[str, Any]) -> None:
         }
     )
     container["stopping"] = False
+    parts = container.get("parts")
+    if parts:
+        container["program"], container["program_argv"] = parts[0]
+        container["chain"] = [list(p) for p in parts[1:]]
+    _launch(world, container)
+    health = container.get("health_config")
+    if health:
+        st["health"] = {"status": "starting", "failing": 0, "log": []}
+        first = _health_period(container, starting=True)
+        cid = container["id"]
+        clock.schedule(
+            world,
+            at=world.now + first,
+            kind="docker.health",
+            key=f"docker:{cid}:health",
+            payload=cid,
+        )
+    else:
+        st["health"] = None
+
+
+def _launch(world: World, container: dict[str, Any]) -> None:
+    """Run the container's current program from now: its output, its exit, its memory."""
+    container["segment_started"] = world.now
     process = make_process(world, container)
     process.started = world.now
     program = program_of(container)
@@ -732,19 +756,6 @@ def start(world: World, container: dict[str, Any]) -> None:
             key=f"docker:{cid}:exit",
             payload=[cid, "exit"],
         )
-    health = container.get("health_config")
-    if health:
-        st["health"] = {"status": "starting", "failing": 0, "log": []}
-        first = _health_period(container, starting=True)
-        clock.schedule(
-            world,
-            at=world.now + first,
-            kind="docker.health",
-            key=f"docker:{cid}:health",
-            payload=cid,
-        )
-    else:
-        st["health"] = None
 
 
 def _loopback_only(program: programs.Program, process: programs.Process) -> bool:
@@ -823,8 +834,18 @@ def _on_exit(world: World, payload: Any) -> bool:
         return False
     if why == "oom":
         exited(world, container, 137, oom=True)
-    else:
-        exited(world, container, int(container["run"].get("exit_code", 0)))
+        return True
+    code = int(container["run"].get("exit_code", 0))
+    chain = container.get("chain") or []
+    if code == 0 and chain:
+        # `sh -c "A && B"`: A ended well, so the shell runs B in the same container.
+        if container["runs"]:
+            container["runs"][-1]["ended"] = world.now
+        program_of(container).on_exit(make_process(world, container), 0)
+        container["program"], container["program_argv"] = chain.pop(0)
+        _launch(world, container)
+        return True
+    exited(world, container, code)
     return True
 
 
