@@ -138,8 +138,17 @@ def collect(
                 continue
             labels, fields = _selectors(flags, resource)
             if resource.name == "events" and resource.group == "":
+                # The API server lists events by name, and an event's name is its object's
+                # name and the hex of the moment it was first recorded: so by object, then in
+                # time (the sort is stable over the store's chronological order).
                 items = list(ctx.store.all_events(namespace))
-                items.sort(key=lambda e: (e["metadata"].get("namespace", ""),))
+                items.sort(
+                    key=lambda e: (
+                        e["metadata"].get("namespace", ""),
+                        (e.get("involvedObject") or {}).get("name", ""),
+                        e.get("firstTimestamp") or "",
+                    )
+                )
             else:
                 items = ctx.store.list(resource, namespace if resource.namespaced else None)
             for obj in items:
