@@ -50,6 +50,7 @@ from learn.sim import clock
 from learn.sim.images import Image, PullError, resolve
 from learn.sim.kube.api import ApiError, Store, copy_of
 from learn.sim.kube.bootstrap import node_ip
+from learn.sim.kube.controllers.util import skip_when_idle
 from learn.sim.programs import (
     Peer,
     Process,
@@ -327,6 +328,14 @@ class Kubelet:
         self.now = world.now
         self.changed = False
         self._pods: list[Obj] | None = None
+        # Transient, for the length of one pass: image resolution and volume lookups.
+        self._image_cache: dict[str, Image | PullError] = {}
+        self._volume_cache: dict[str, Any] = {}
+
+    def resolve(self, reference: str) -> Image | PullError:
+        if reference not in self._image_cache:
+            self._image_cache[reference] = resolve(reference, self.world.state.get("images") or {})
+        return self._image_cache[reference]
 
     # ------------------------------------------------------------------ lookups
 
@@ -585,7 +594,7 @@ class Kubelet:
         """A container's process at its start, or the CreateContainerConfigError message."""
         container = next(c for _, c in _container_specs(pod) if c.get("name") == name)
         c = rt["containers"][name]
-        image = resolve(str(container.get("image", "")), self.world.state.get("images") or {})
+        image = self.resolve(str(container.get("image", "")))
         if isinstance(image, PullError):
             raise RuntimeError("build before pull")  # pragma: no cover - pulls come first
         env, error = self._env(pod, container, image, rt)
@@ -606,9 +615,12 @@ class Kubelet:
     def process_of(self, pod: Mapping[str, Any], rt: Obj, name: str) -> tuple[Process, Program]:
         container = next(c for _, c in _container_specs(pod) if c.get("name") == name)
         c = rt["containers"][name]
-        image = resolve(str(container.get("image", "")), self.world.state.get("images") or {})
+        image = self.resolve(str(container.get("image", "")))
         assert isinstance(image, Image)
-        volumes, _ = self._volumes(pod, rt)
+        cache_key = pod["metadata"].get("uid", "")
+        if cache_key not in self._volume_cache:
+            self._volume_cache[cache_key] = self._volumes(pod, rt)[0]
+        volumes = self._volume_cache[cache_key]
         mounts = []
         data_dir_files: dict[str, Any] | None = None
         program = program_for(image, list(c.get("argv") or []))
@@ -667,6 +679,7 @@ class Kubelet:
             field_path = (
                 f"spec.{'initContainers' if kind != 'main' else 'containers'}{{{container}}}"
             )
+        self.changed = True
         self.store.event(
             pod,
             type=type,
@@ -690,6 +703,8 @@ class Kubelet:
             seen.add(uid)
             if node in stopped:
                 continue  # that node's kubelet is down (learn/sim/kube/controllers/node.py)
+            if self.idle(pod):
+                continue
             self.sync_pod(pod)
         for uid in [u for u in self.state["pods"] if u not in seen]:
             del self.state["pods"][uid]
@@ -707,6 +722,7 @@ class Kubelet:
             if rt is None:
                 return
         due: list[int] = []
+        was_changed, self.changed = self.changed, False
         if pod["metadata"].get("deletionTimestamp"):
             if self._terminate(pod, rt, due):
                 self.store.remove(pod)
@@ -719,14 +735,37 @@ class Kubelet:
         else:
             if not rt.get("ip"):
                 rt["ip"] = self._allocate_ip(rt["node"])
+                self.changed = True
             self._advance_containers(pod, rt, due)
-        self._write_status(pod, rt)
+        if self.changed or rt.get("rv") != pod["metadata"].get("resourceVersion"):
+            rv = self._write_status(pod, rt)
+        else:
+            rv = str(pod["metadata"].get("resourceVersion", ""))
+        self.changed = self.changed or was_changed
         future = [t for t in due if t > self.now]
         key = f"kubelet/{uid}"
+        # What the next pass needs to know to skip this Pod: the version it last saw and
+        # when it next has something to do (a pod worker waits for either).
+        rt["rv"] = rv
+        rt["next"] = min(future) if future else None
         if future:
-            clock.schedule(self.world, at=min(future), kind="kubelet-wake", key=key)
+            if not self._timer_at(key, min(future)):
+                clock.schedule(
+                    self.world, at=min(future), kind="kubelet-wake", key=key, payload=uid
+                )
         else:
             clock.cancel(self.world, key=key)
+
+    def _timer_at(self, key: str, at: int) -> bool:
+        return any(t[3] == key and t[0] == at for t in self.world.state["timers"])
+
+    def idle(self, pod: Obj) -> bool:
+        """Nothing changed in the Pod since the last pass and nothing is due yet."""
+        rt = self.state["pods"].get(pod["metadata"]["uid"])
+        if rt is None or rt.get("rv") != pod["metadata"].get("resourceVersion"):
+            return False
+        due = rt.get("next")
+        return due is not None and self.now < int(due)
 
     def _admit(self, pod: Obj) -> Obj | None:
         node = str(pod["spec"]["nodeName"])
@@ -901,7 +940,7 @@ class Kubelet:
             c.pop("retry_at", None)
         kind = c["kind"]
         image_text = str(container.get("image", ""))
-        image = resolve(image_text, self.world.state.get("images") or {})
+        image = self.resolve(image_text)
         # Image pull.
         if isinstance(image, PullError):
             return self._pull_failed(pod, c, image, image_text, name, due)
@@ -953,6 +992,7 @@ class Kubelet:
                 self._event(pod, "FailedMount", mount_error, type="Warning")
                 c["mount_error"] = mount_error
             c["reason"] = c.get("default_reason", "ContainerCreating")
+            due.append(self.now + BACKOFF_INITIAL_MS)  # the volume manager tries again
             return False
         c.pop("mount_error", None)
         # Configuration.
@@ -1363,7 +1403,8 @@ class Kubelet:
             status["state"] = {"waiting": waiting}
         return status
 
-    def _write_status(self, pod: Obj, rt: Obj) -> None:
+    def _write_status(self, pod: Obj, rt: Obj) -> str:
+        """Write the Pod's status if it changed; the Pod's resourceVersion after."""
         spec = pod.get("spec") or {}
         old = pod.get("status") or {}
         specs = _container_specs(pod)
@@ -1465,11 +1506,13 @@ class Kubelet:
                 "pods", pod["metadata"].get("namespace", "default"), pod["metadata"]["name"]
             )
             if current is None or current["metadata"].get("uid") != pod["metadata"]["uid"]:
-                return
+                return ""
             new = copy_of(current)
             new["status"] = status
-            self.store.update_status(new)
+            stored = self.store.update_status(new)
             self.changed = True
+            return str(stored["metadata"].get("resourceVersion", ""))
+        return str(pod["metadata"].get("resourceVersion", ""))
 
     def _phase(self, pod: Obj, rt: Obj) -> str:
         """getPhase."""
@@ -1555,11 +1598,24 @@ def _resource_value(value: str, what: str, divisor: str) -> str:
 
 
 @clock.handler("kubelet-wake")
-def _wake(world: World, payload: Any) -> None:
-    return None
+def _wake(world: World, payload: Any) -> bool:
+    """The Pod's next moment: sync that Pod alone; the controllers run only if it changed."""
+    kubelet = Kubelet(world)
+    rt = kubelet.state["pods"].get(payload) if isinstance(payload, str) else None
+    if rt is None:
+        return True
+    namespace, name = rt["key"]
+    pod = kubelet.store.get("pods", namespace, name)
+    if pod is None or pod["metadata"].get("uid") != payload:
+        return True
+    if rt["node"] in (kubelet.state.get("stopped") or {}):
+        return False
+    kubelet.sync_pod(pod)
+    return kubelet.changed
 
 
 @clock.reconciler(300)
+@skip_when_idle("kubelet")
 def reconcile(world: World) -> bool:
     return Kubelet(world).sync_all()
 
