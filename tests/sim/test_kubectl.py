@@ -720,3 +720,28 @@ def test_jsonpath_custom_columns_and_field_selectors(box: Sandbox) -> None:
     assert len(out.split()) == 2
     code, out = box.run("kubectl get pods --field-selector=status.phase=Pending")
     assert (code, out) == (0, "No resources found in default namespace.\n")
+
+
+def test_the_contexts_namespace_is_the_default_for_later_commands(box: Sandbox) -> None:
+    box.run("kubectl create namespace staging")
+    assert box.run("kubectl config set-context --current --namespace=staging") == (
+        0,
+        'Context "kind-kind" modified.\n',
+    )
+    assert box.run("kubectl config view --minify -o jsonpath={..namespace}") == (0, "staging")
+    assert box.run("kubectl create deployment web --image=nginx:1.27") == (
+        0,
+        "deployment.apps/web created\n",
+    )
+    assert box.run("kubectl get deploy -n default") == (
+        0,
+        "No resources found in default namespace.\n",
+    )
+    code, out = box.run("kubectl get deploy web -o jsonpath={.metadata.namespace}")
+    assert out == "staging"
+    again = Sandbox.load(box.dump())
+    assert (
+        again.run("kubectl get pods -o name")[1].startswith("pod/web-")
+        or again.run("kubectl get pods")[1] == "No resources found in staging namespace.\n"
+    )
+    assert box.run("kubectl config current-context") == (0, "kind-kind\n")

@@ -242,7 +242,16 @@ def _cluster_info(ctx: Ctx, flags: Parsed) -> None:
     misc.run_cluster_info(ctx, flags)
 
 
-@command("config", [Flag("minify", kind="bool"), Flag("raw", kind="bool"), Flag("output", "o")])
+@command(
+    "config",
+    [
+        Flag("minify", kind="bool"),
+        Flag("raw", kind="bool"),
+        Flag("output", "o"),
+        Flag("current", kind="bool"),
+        Flag("flatten", kind="bool"),
+    ],
+)
 def _config(ctx: Ctx, flags: Parsed) -> None:
     misc.run_config(ctx, flags)
 

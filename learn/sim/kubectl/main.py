@@ -285,7 +285,9 @@ def main(world: World, args: list[str], stdin: str | None) -> Result:
         user = impersonate(parsed.text("as"), parsed.many("as-group"))
     except KubectlError as exc:
         return Result(1, "", f"error: {exc.message}\n")
-    namespace = parsed.text("namespace") or "default"
+    from learn.sim.kubectl.misc import current_namespace
+
+    namespace = parsed.text("namespace") or current_namespace(world) or "default"
     ctx = Ctx(
         world=world,
         user=user,

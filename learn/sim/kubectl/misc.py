@@ -650,6 +650,43 @@ def run_cluster_info(ctx: Ctx, flags: Parsed) -> None:
 # --------------------------------------------------------------------------- config
 
 
+def current_namespace(world: Any) -> str:
+    """The namespace of the kubeconfig's context (`kubectl config set-context --current
+    --namespace=NS`), kept in `state["kubectl"]`; "" when none was set."""
+    return str((world.state.get("kubectl") or {}).get("namespace") or "")
+
+
+def _kubeconfig(world: Any) -> dict[str, Any]:
+    context: dict[str, Any] = {"cluster": "kind-kind", "user": "kind-kind"}
+    if current_namespace(world):
+        context["namespace"] = current_namespace(world)
+    return {
+        "apiVersion": "v1",
+        "clusters": [
+            {
+                "cluster": {
+                    "certificate-authority-data": "DATA+OMITTED",
+                    "server": "https://127.0.0.1:6443",
+                },
+                "name": "kind-kind",
+            }
+        ],
+        "contexts": [{"context": context, "name": "kind-kind"}],
+        "current-context": "kind-kind",
+        "kind": "Config",
+        "preferences": {},
+        "users": [
+            {
+                "name": "kind-kind",
+                "user": {
+                    "client-certificate-data": "DATA+OMITTED",
+                    "client-key-data": "DATA+OMITTED",
+                },
+            }
+        ],
+    }
+
+
 def run_config(ctx: Ctx, flags: Parsed) -> None:
     sub = flags.args[0] if flags.args else ""
     if sub == "current-context":
@@ -659,7 +696,7 @@ def run_config(ctx: Ctx, flags: Parsed) -> None:
             printers.render(
                 [
                     ["CURRENT", "NAME", "CLUSTER", "AUTHINFO", "NAMESPACE"],
-                    ["*", "kind-kind", "kind-kind", "kind-kind", ""],
+                    ["*", "kind-kind", "kind-kind", "kind-kind", current_namespace(ctx.world)],
                 ]
             )
         )
@@ -667,9 +704,35 @@ def run_config(ctx: Ctx, flags: Parsed) -> None:
         if flags.args[1:2] != ["kind-kind"]:
             raise KubectlError(f'no context exists with the name: "{(flags.args[1:2] or [""])[0]}"')
         ctx.print('Switched to context "kind-kind".\n')
+    elif sub == "set-context":
+        name = flags.args[1] if len(flags.args) > 1 else ""
+        if flags.on("current"):
+            if name:
+                raise KubectlError("you cannot specify both a context name and --current")
+            name = "kind-kind"
+        if name != "kind-kind":
+            raise not_simulated(
+                f'a second context ("{name}"): the sandbox has one, kind-kind; use --current'
+            )
+        if not flags.has("namespace"):
+            ctx.print('Context "kind-kind" modified.\n')
+            return
+        ctx.world.state.setdefault("kubectl", {})["namespace"] = flags.text("namespace")
+        ctx.print('Context "kind-kind" modified.\n')
+    elif sub == "view":
+        from learn.sim.kubectl.output import to_json, to_yaml
+
+        data = _kubeconfig(ctx.world)
+        fmt = flags.text("output")
+        if fmt.startswith("jsonpath="):
+            ctx.print(_config_jsonpath(fmt.removeprefix("jsonpath="), data))
+        elif fmt == "json":
+            ctx.print(to_json(data))
+        elif fmt in {"", "yaml"}:
+            ctx.print(to_yaml(data))
+        else:
+            raise KubectlError(f'unable to match a printer suitable for the output format "{fmt}"')
     elif sub in {
-        "view",
-        "set-context",
         "set-cluster",
         "set-credentials",
         "set",
@@ -678,10 +741,10 @@ def run_config(ctx: Ctx, flags: Parsed) -> None:
         "rename-context",
         "get-clusters",
         "get-users",
+        "delete-cluster",
+        "delete-user",
     }:
-        raise not_simulated(
-            f"kubectl config {sub} (the sandbox has one context, kind-kind; use -n NAMESPACE on each command)"
-        )
+        raise not_simulated(f"kubectl config {sub} (the sandbox has one context, kind-kind)")
     else:
         from learn.sim.kubectl.main import _unknown_command
 
@@ -689,10 +752,27 @@ def run_config(ctx: Ctx, flags: Parsed) -> None:
             _unknown_command(
                 sub or "",
                 "kubectl config",
-                ["current-context", "get-contexts", "use-context", "view"],
+                ["current-context", "get-contexts", "set-context", "use-context", "view"],
             ),
             raw=True,
         )
+
+
+def _config_jsonpath(template: str, data: dict[str, Any]) -> str:
+    """`{..namespace}` (recursive descent) is what the course uses; the rest is jsonpath."""
+    from learn.sim.kubectl.output import JsonPathError, jsonpath
+
+    template = template.strip("'\"")
+    if template.replace(" ", "") in {"{..namespace}", "{.contexts[0].context.namespace}"}:
+        return current_namespace_of(data)
+    try:
+        return jsonpath(template, data)
+    except JsonPathError as exc:
+        raise KubectlError(f"error executing jsonpath {template!r}: {exc}") from None
+
+
+def current_namespace_of(data: dict[str, Any]) -> str:
+    return str(((data.get("contexts") or [{}])[0].get("context") or {}).get("namespace") or "")
 
 
 # --------------------------------------------------------------------------- wait
