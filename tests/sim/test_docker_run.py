@@ -353,3 +353,29 @@ def test_dump_load_round_trip_and_size() -> None:
     again = Sandbox.load(json.loads(json.dumps(dump)))
     assert again.run("docker ps") == box.run("docker ps")
     assert again.dump() == box.dump()
+
+
+def test_bad_input_is_answered_never_raised() -> None:
+    box = Sandbox.new(
+        files={"compose.yaml": "services:\n  a:\n    image: busybox:1.36\n    command: sleep 100\n"}
+    )
+    box.run("docker compose up -d")
+    for line in [
+        "docker run -p abc nginx:1.27",
+        "docker run -m abc busybox:1.36",
+        "docker run --restart on-failure:x busybox:1.36",
+        "docker run --health-cmd true --health-retries x busybox:1.36",
+        "docker run -v :: busybox:1.36",
+        "docker build -t 'BAD TAG' .",
+        "docker stop -t x app-a-1",
+        "docker logs --tail x app-a-1",
+        "docker compose logs --tail x",
+        "docker compose stop -t x",
+        "docker compose down -t x",
+        "docker ps --filter bogus=1",
+        "docker inspect -f '{{.State.Nope}}' app-a-1",
+        "docker tag busybox:1.36 'bad tag'",
+        "docker pull UPPER",
+    ]:
+        code, out = box.run(line)
+        assert code != 0 and out.strip(), line

@@ -598,6 +598,8 @@ def _step(
                 config["exposed"].append(port)
         return index, broken
     if name == "USER":
+        if not command.value.strip():
+            raise BuildFailed("USER requires exactly one argument", command.line)
         config["user"] = df.expand(command.value.strip(), env)
         return index, broken
     if name == "STOPSIGNAL":

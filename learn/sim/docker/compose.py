@@ -929,7 +929,7 @@ def cmd_down(world: World, project: Project, args: list[str]) -> tuple[int, str,
         if c["state"]["status"] in {"running", "restarting"}:
             _event(events, f"Container {c['name']}", "Stopping")
             ms = (
-                int(parsed.get("timeout")) * S
+                cli.int_value(parsed.get("timeout"), "-t, --timeout") * S
                 if parsed.get("timeout")
                 else int(c.get("stop_timeout") or 10) * S
             )
@@ -1042,7 +1042,11 @@ def cmd_logs(world: World, project: Project, args: list[str]) -> tuple[int, str,
         containers = [
             c for c in containers if c["labels"].get("com.docker.compose.service") in parsed.args
         ]
-    tail = None if parsed.get("tail") in {None, "all"} else int(parsed.get("tail"))
+    tail = (
+        None
+        if parsed.get("tail") in {None, "all"}
+        else cli.int_value(parsed.get("tail"), "-n, --tail")
+    )
     if parsed.get("no-log-prefix"):
         text = "".join(line + "\n" for c in containers for line in engine.logs(world, c, tail=tail))
     else:
@@ -1149,7 +1153,11 @@ def cmd_stop(world: World, project: Project, args: list[str]) -> tuple[int, str,
             return
         _event(events, f"Container {c['name']}", "Stopping")
         engine.stop(
-            world, c, int(parsed.get("timeout")) * S if parsed.get("timeout") else _grace(svc)
+            world,
+            c,
+            cli.int_value(parsed.get("timeout"), "-t, --timeout") * S
+            if parsed.get("timeout")
+            else _grace(svc),
         )
         _event(events, f"Container {c['name']}", "Stopped")
 

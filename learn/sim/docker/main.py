@@ -788,9 +788,10 @@ def cmd_stop(world: World, args: list[str], stdin: str | None) -> Result:
     )
     _need(parsed.args, 1, "stop", "[OPTIONS] CONTAINER [CONTAINER...]")
     timeout = parsed.get("time") or parsed.get("timeout")
+    given = cli.int_value(timeout, "-t, --timeout") if timeout is not None else None
 
     def act(name: str, container: dict[str, Any]) -> None:
-        seconds = int(timeout) if timeout is not None else int(container.get("stop_timeout") or 10)
+        seconds = given if given is not None else int(container.get("stop_timeout") or 10)
         engine.stop(world, container, seconds * S)
 
     return _each_container(world, parsed.args, act)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from learn.sim import images, programs
-from learn.sim.docker import engine
+from learn.sim.docker import cli, engine
 from learn.sim.docker.cli import Parsed
 from learn.sim.docker.engine import DockerError
 from learn.sim.world import World
@@ -145,12 +145,12 @@ class RunOptions:
                         )
                     health[key] = ms
             if parsed.get("health-retries"):
-                health["retries"] = int(parsed.get("health-retries"))
+                health["retries"] = cli.int_value(parsed.get("health-retries"), "--health-retries")
             opts.health = health
         opts.no_healthcheck = bool(parsed.get("no-healthcheck"))
         opts.stop_signal = parsed.get("stop-signal")
         if parsed.get("stop-timeout"):
-            opts.stop_timeout = int(parsed.get("stop-timeout"))
+            opts.stop_timeout = cli.int_value(parsed.get("stop-timeout"), "--stop-timeout")
         return opts
 
 
