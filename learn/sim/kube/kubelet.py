@@ -1283,8 +1283,6 @@ class Kubelet:
 
     def _run_probe(self, pod: Obj, rt: Obj, name: str, probe: Obj, at: int) -> tuple[bool, str]:
         ip = str(rt.get("ip", ""))
-        process, program = self.process_of(pod, rt, name)
-        process.now = at
         if "httpGet" in probe:
             get = probe["httpGet"] or {}
             port = self.resolve_port(pod, get.get("port"))
@@ -1317,6 +1315,8 @@ class Kubelet:
             return False, f"dial tcp {host}:{port}: connect: connection refused"
         if "exec" in probe:
             argv = [str(x) for x in ((probe["exec"] or {}).get("command") or [])]
+            process, program = self.process_of(pod, rt, name)
+            process.now = at
             code, output = program.exec(process, argv)
             if code == 0:
                 return True, ""
