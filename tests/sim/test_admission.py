@@ -561,3 +561,11 @@ def test_a_job_selects_its_pods_by_its_own_uid(store: api.Store) -> None:
 def test_a_client_uid_is_replaced(store: api.Store) -> None:
     obj = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c", "uid": "mine"}}
     assert store.create(obj, user=api.ADMIN)["metadata"]["uid"] != "mine"
+
+
+def test_a_deleted_default_service_account_comes_back() -> None:
+    box = Sandbox.new()
+    store = api.Store.of(box.world)
+    store.delete("serviceaccounts", "default", "default", user=api.ADMIN)
+    box.advance(1)
+    assert store.get("serviceaccounts", "default", "default") is not None

@@ -954,7 +954,16 @@ def service_accounts(topology: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 
 def _missing(store: api.Store) -> Iterator[Object]:
-    for ns in store.list("namespaces"):
+    # Only namespaces the sandbox created or changed can lack them (the bootstrap data has
+    # both for its own), so look there first; this runs on every settle round.
+    # (A learner who deletes one of the bootstrap ones gets it back, as on a real cluster.)
+    names = {k.split("/", 2)[2] for k in store._state["objects"] if k.startswith("namespaces//")}
+    if any(k.startswith(("serviceaccounts/", "configmaps/")) for k in store._state["removed"]):
+        names |= {k.split("/", 2)[2] for k in store.baseline if k.startswith("namespaces//")}
+    for name in sorted(names):
+        ns = store.get("namespaces", "", name)
+        if ns is None:
+            continue
         meta = ns["metadata"]
         if meta.get("deletionTimestamp"):
             continue
