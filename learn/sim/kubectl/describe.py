@@ -861,6 +861,132 @@ def describe_simple(ctx: Ctx, resource: Resource, obj: Obj) -> str:
     raise not_simulated(f"kubectl describe {resource.name}")
 
 
+def describe_job(ctx: Ctx, job: Obj) -> str:
+    from learn.sim.kubectl.duration import human_duration
+
+    w = W()
+    meta, spec, status = job.get("metadata") or {}, job.get("spec") or {}, job.get("status") or {}
+    w.write(0, f"Name:\t{meta.get('name')}\n")
+    w.write(0, f"Namespace:\t{meta.get('namespace')}\n")
+    w.write(0, f"Selector:\t{format_label_selector(spec.get('selector'))}\n")
+    _labels_multiline(w, "Labels", meta.get("labels"))
+    _annotations_multiline(w, "Annotations", meta.get("annotations"))
+    if _controller(job):
+        w.write(0, f"Controlled By:\t{_controller(job)}\n")
+    if spec.get("parallelism") is not None:
+        w.write(0, f"Parallelism:\t{spec['parallelism']}\n")
+    w.write(
+        0,
+        f"Completions:\t{spec['completions'] if spec.get('completions') is not None else '<unset>'}\n",
+    )
+    if spec.get("completionMode"):
+        w.write(0, f"Completion Mode:\t{spec['completionMode']}\n")
+    if spec.get("suspend") is not None:
+        w.write(0, f"Suspend:\t{'true' if spec['suspend'] else 'false'}\n")
+    if spec.get("backoffLimit") is not None:
+        w.write(0, f"Backoff Limit:\t{spec['backoffLimit']}\n")
+    if spec.get("ttlSecondsAfterFinished") is not None:
+        w.write(0, f"TTL Seconds After Finished:\t{spec['ttlSecondsAfterFinished']}\n")
+    if status.get("startTime"):
+        w.write(0, f"Start Time:\t{rfc1123z(status['startTime'])}\n")
+    if status.get("completionTime"):
+        w.write(0, f"Completed At:\t{rfc1123z(status['completionTime'])}\n")
+    if status.get("startTime") and status.get("completionTime"):
+        took = printers.stamp_ms(status["completionTime"]) - printers.stamp_ms(status["startTime"])
+        w.write(0, f"Duration:\t{human_duration(took)}\n")
+    if spec.get("activeDeadlineSeconds") is not None:
+        w.write(0, f"Active Deadline Seconds:\t{spec['activeDeadlineSeconds']}s\n")
+    active, succeeded, failed = (int(status.get(k) or 0) for k in ("active", "succeeded", "failed"))
+    if status.get("ready") is None:
+        w.write(0, f"Pods Statuses:\t{active} Active / {succeeded} Succeeded / {failed} Failed\n")
+    else:
+        w.write(
+            0,
+            f"Pods Statuses:\t{active} Active ({int(status['ready'])} Ready) / {succeeded} Succeeded / {failed} Failed\n",
+        )
+    _pod_template(w, spec.get("template") or {})
+    _events(ctx, w, job)
+    return w.text()
+
+
+def describe_hpa(ctx: Ctx, hpa: Obj) -> str:
+    w = W()
+    meta, spec, status = hpa.get("metadata") or {}, hpa.get("spec") or {}, hpa.get("status") or {}
+    ref = spec.get("scaleTargetRef") or {}
+    w.write(0, f"Name:\t{meta.get('name')}\n")
+    w.write(0, f"Namespace:\t{meta.get('namespace')}\n")
+    _labels_multiline(w, "Labels", meta.get("labels"))
+    _annotations_multiline(w, "Annotations", meta.get("annotations"))
+    w.write(0, f"CreationTimestamp:\t{rfc1123z(meta.get('creationTimestamp'))}\n")
+    w.write(0, f"Reference:\t{ref.get('kind')}/{ref.get('name')}\n")
+    w.write(0, "Metrics:\t( current / target )\n")
+    current = status.get("currentMetrics") or []
+    for i, metric in enumerate(spec.get("metrics") or []):
+        if metric.get("type") != "Resource":
+            w.write(
+                1, f"{str(metric.get('type', '')).lower()} metric:\t<not shown in this sandbox>\n"
+            )
+            continue
+        resource = metric.get("resource") or {}
+        target = resource.get("target") or {}
+        got = (current[i].get("resource") or {}).get("current") or {} if i < len(current) else {}
+        if target.get("averageValue") is not None:
+            now = got.get("averageValue") or "<unknown>"
+            w.write(
+                1, f"resource {resource.get('name')} on pods:\t{now} / {target['averageValue']}\n"
+            )
+        else:
+            now = "<unknown>"
+            if got.get("averageUtilization") is not None:
+                now = f"{got['averageUtilization']}% ({got.get('averageValue', '0')})"
+            want = (
+                f"{target['averageUtilization']}%"
+                if target.get("averageUtilization") is not None
+                else "<auto>"
+            )
+            w.write(
+                1,
+                f"resource {resource.get('name')} on pods  (as a percentage of request):\t{now} / {want}\n",
+            )
+    w.write(
+        0,
+        f"Min replicas:\t{spec['minReplicas'] if spec.get('minReplicas') is not None else '<unset>'}\n",
+    )
+    w.write(0, f"Max replicas:\t{spec.get('maxReplicas', 0)}\n")
+    behavior = spec.get("behavior")
+    if behavior:
+        w.write(0, "Behavior:\n")
+        for key, title in (("scaleUp", "Scale Up"), ("scaleDown", "Scale Down")):
+            rules = behavior.get(key)
+            if not rules:
+                continue
+            w.write(1, f"{title}:\n")
+            if rules.get("stabilizationWindowSeconds") is not None:
+                w.write(2, f"Stabilization Window: {rules['stabilizationWindowSeconds']} seconds\n")
+            if rules.get("policies"):
+                w.write(2, f"Select Policy: {rules.get('selectPolicy') or 'Max'}\n")
+                w.write(2, "Policies:\n")
+                for policy in rules["policies"]:
+                    w.write(
+                        3,
+                        f"- Type: {policy.get('type')}\tValue: {policy.get('value')}\tPeriod: {policy.get('periodSeconds')} seconds\n",
+                    )
+    w.write(
+        0,
+        f"{ref.get('kind')} pods:\t{int(status.get('currentReplicas') or 0)} current / {int(status.get('desiredReplicas') or 0)} desired\n",
+    )
+    if status.get("conditions"):
+        w.write(0, "Conditions:\n")
+        w.write(1, "Type\tStatus\tReason\tMessage\n")
+        w.write(1, "----\t------\t------\t-------\n")
+        for c in status["conditions"]:
+            w.write(
+                1, f"{c.get('type')}\t{c.get('status')}\t{c.get('reason')}\t{c.get('message')}\n"
+            )
+    _events(ctx, w, hpa)
+    return w.text()
+
+
 def describe_one(ctx: Ctx, resource: Resource, obj: Obj) -> str:
     if resource.name == "pods":
         return describe_pod(ctx, obj)
@@ -872,6 +998,10 @@ def describe_one(ctx: Ctx, resource: Resource, obj: Obj) -> str:
         return describe_service(ctx, obj)
     if resource.name == "nodes":
         return describe_node(ctx, obj)
+    if resource.name == "jobs":
+        return describe_job(ctx, obj)
+    if resource.name == "horizontalpodautoscalers":
+        return describe_hpa(ctx, obj)
     return describe_simple(ctx, resource, obj)
 
 
