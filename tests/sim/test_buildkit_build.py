@@ -138,7 +138,9 @@ def test_dockerignore_upstream_case() -> None:
     assert code == 0, out
     record = engine.find_image(box.world, "ignored")
     assert record is not None
-    files = {path: engine.state(box.world)["blobs"][blob] for path, blob in record["fs"].items()}
+    files = {
+        path: engine.blob_text(engine.state(box.world), blob) for path, blob in record["fs"].items()
+    }
     assert files == {"/foo": "foo-contents", "/bay": "bay-contents"}
 
 

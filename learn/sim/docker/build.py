@@ -64,7 +64,7 @@ class StageState:
     args: dict[str, str] = field(default_factory=dict)
     history: list[dict[str, Any]] = field(default_factory=list)
     users: set[str] = field(default_factory=set)
-    blobs: dict[str, str] = field(default_factory=dict)  # the engine's blob store (read only)
+    docker: dict[str, Any] = field(default_factory=dict)  # the engine's state (blobs, read only)
 
 
 @dataclass
@@ -385,7 +385,7 @@ def _build(
                 users=_base_users(record.get("family") or ""),
             )
         st.args = {}
-        st.blobs = docker["blobs"]
+        st.docker = docker
         if (
             uses_context
             and not context_loaded
@@ -810,7 +810,7 @@ def _copy(
                 blobs[blob] = text
                 new_files[posixpath.normpath(target)] = blob
         key = _key(st.key, command.name, words, command.flags, sorted(new_files.items()))
-    size = sum(len(blobs.get(v, "").encode()) for v in new_files.values()) or 0
+    size = sum(len(blobs.get(v, "").encode()) for v in new_files.values())
     if source_stage:
         size = _tree_size(docker, new_files)
     layer = {
@@ -818,7 +818,8 @@ def _copy(
         "fs": new_files,
         "created_by": f"{command.name} {' '.join(command.args)}",
     }
-    docker["blobs"].update(blobs)
+    for digest, text in blobs.items():
+        engine.put_blob(docker, digest, text)
     return _vertex(out, docker, st, key, vertex, broken, layer, 100 if new_files else 0)
 
 
@@ -828,7 +829,7 @@ def _tree_size(docker: dict[str, Any], files: dict[str, str]) -> int:
         if value.startswith("pkg:"):
             total += 4 * MB
         elif value != "dir":
-            total += len(docker["blobs"].get(value, "").encode())
+            total += len((engine.blob_text(docker, value) or "").encode())
     return total
 
 
@@ -1028,7 +1029,7 @@ def _run(
         value = fs.get(full) or st.fs.get(full)
         if value is None or value == "dir" or value.startswith("pkg:"):
             return value
-        return st.blobs.get(value, "")
+        return engine.blob_text(st.docker, value) or ""
 
     for words in _segments(script):
         while words and re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", words[0]):
@@ -1328,7 +1329,7 @@ def _export(world: World, out: Output, final: StageState, tags: list[str]) -> tu
     version = final.version
     pyproject = next(
         (
-            docker["blobs"].get(v)
+            engine.blob_text(docker, v)
             for p, v in sorted(final.fs.items())
             if p.endswith("/pyproject.toml")
         ),

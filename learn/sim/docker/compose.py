@@ -22,6 +22,7 @@ stop/start/exec on the simulated engine.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import shlex
@@ -149,10 +150,31 @@ def _dotenv(text: str | None) -> dict[str, str]:
     return env
 
 
-def load(world: World, files: list[str], project_name: str | None) -> tuple[Project, str]:
+@functools.lru_cache(maxsize=32)
+def _checked(name: str, text: str) -> str:
+    """One compose file, loaded with the labs' bounded loader and validated against the
+    compose-spec schema, as JSON text (validation takes tens of ms: a pure function of the
+    text, so it is done once per text, and the caller gets its own copy)."""
     from learn.labs.limits import LabInputError, load_with_nodes
     from learn.labs.validators import compose_document_problems
 
+    try:
+        documents = [d for d in load_with_nodes(text) if d[0] is not None]
+    except LabInputError as exc:
+        where = f" line {exc.line}" if exc.line else ""
+        raise ComposeError(f"yaml: {name}{where}: {exc.message}") from None
+    if not documents:
+        raise ComposeError(f"empty compose file: {name}")
+    data, node = documents[0]
+    problems = compose_document_problems(data, node)
+    if problems:
+        first = problems[0]
+        where = f" line {first.line}" if first.line else ""
+        raise ComposeError(f"validating {name}{where}: {first.message}")
+    return json.dumps(data)
+
+
+def load(world: World, files: list[str], project_name: str | None) -> tuple[Project, str]:
     names = files or [next((n for n in DEFAULT_FILES if n in world.files()), "")]
     if not names[0]:
         raise ComposeError("no configuration file provided: not found")
@@ -163,19 +185,7 @@ def load(world: World, files: list[str], project_name: str | None) -> tuple[Proj
             raise ComposeError(
                 f"open /home/learner/{PROJECT_DIR}/{name.removeprefix('./')}: no such file or directory"
             )
-        try:
-            documents = [d for d in load_with_nodes(text) if d[0] is not None]
-        except LabInputError as exc:
-            where = f" line {exc.line}" if exc.line else ""
-            raise ComposeError(f"yaml: {name}{where}: {exc.message}") from None
-        if not documents:
-            raise ComposeError(f"empty compose file: {name}")
-        data, node = documents[0]
-        problems = compose_document_problems(data, node)
-        if problems:
-            first = problems[0]
-            where = f" line {first.line}" if first.line else ""
-            raise ComposeError(f"validating {name}{where}: {first.message}")
+        data = json.loads(_checked(name, text))
         _merge(merged, data)
     warnings: list[str] = []
     env = _dotenv(world.files().get(".env"))

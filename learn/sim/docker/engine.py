@@ -7,7 +7,8 @@ State (plain data, `world.state["docker"]`):
   installed Python/Node package), `program` (learn/sim/programs.py), `size`, `source` (the
   reference a pulled image came from; None for a built one), `history`.
 - `tags`: fully qualified reference (`docker.io/library/web:0.1.0`) -> image id.
-- `blobs`: digest -> file text (files copied into images, stored once).
+- `blobs`: digest -> file text (files copied into images, stored once; a text over 1 KB is
+  kept zlib-compressed as `z:<base64>` so a dump stays small: `blob_text` reads either).
 - `cache`: BuildKit's build cache, cache key -> the layer it produced (learn/sim/docker/build.py).
 - `containers`: id -> a container record (config, state, the process's `run`, its `runs` for
   logs, its own writable layer `fs` and the program's `data`).
@@ -84,6 +85,33 @@ def state(world: World) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------------- sizes, times
+
+
+BLOB_COMPRESS_OVER = 1024
+
+
+def put_blob(docker: dict[str, Any], digest: str, text: str) -> None:
+    if digest in docker["blobs"]:
+        return
+    if len(text) > BLOB_COMPRESS_OVER:
+        import base64
+        import zlib
+
+        docker["blobs"][digest] = "z:" + base64.b64encode(zlib.compress(text.encode(), 9)).decode()
+    else:
+        docker["blobs"][digest] = "t:" + text
+
+
+def blob_text(docker: Mapping[str, Any], digest: str) -> str | None:
+    stored = docker["blobs"].get(digest)
+    if stored is None:
+        return None
+    if stored.startswith("z:"):
+        import base64
+        import zlib
+
+        return zlib.decompress(base64.b64decode(stored[2:])).decode()
+    return str(stored[2:])
 
 
 def human_size(size: float, precision: int = 3) -> str:
@@ -419,7 +447,7 @@ class ContainerFs:
         docker = state(world)
         image = docker["images"].get(container["image"]) or {}
         self.image_fs: dict[str, str] = image.get("fs") or {}
-        self.blobs: dict[str, str] = docker["blobs"]
+        self.docker = docker
         self.volumes: dict[str, Any] = docker["volumes"]
 
     def _mount(self, path: str) -> tuple[dict[str, Any], str, bool] | None:
@@ -458,7 +486,7 @@ class ContainerFs:
             return own
         blob = self.image_fs.get(path)
         if blob and blob not in {"dir"} and not blob.startswith("pkg:"):
-            return self.blobs.get(blob)
+            return blob_text(self.docker, blob)
         return None
 
     def write(self, path: str, text: str, *, append: bool = False) -> str | None:
