@@ -333,18 +333,22 @@ def _volumes(w: W, volumes: Sequence[Mapping[str, Any]], space: str = "") -> Non
 
 
 def pod_template_text(ctx: Ctx, template: Mapping[str, Any]) -> str:
+    """The template as `rollout history --revision=N` prints it: describe's writer without
+    the tabwriter (history.go's printTemplate), so its tabs reach the terminal as they are."""
     w = W()
     _pod_template(w, template)
-    return w.text()
+    return "".join(w.parts)
 
 
 def _pod_template(w: W, template: Mapping[str, Any]) -> None:
     w.write(0, "Pod Template:\n")
     meta = template.get("metadata") or {}
     spec = template.get("spec") or {}
-    _labels_multiline(w, "Labels", meta.get("labels"), "  ")
+    # describe.go passes "  Labels" as the title (no initial indent), so continuation lines
+    # start with the tab alone.
+    _labels_multiline(w, "  Labels", meta.get("labels"))
     if meta.get("annotations"):
-        _annotations_multiline(w, "Annotations", meta.get("annotations"), "  ")
+        _annotations_multiline(w, "  Annotations", meta.get("annotations"))
     if spec.get("serviceAccountName"):
         w.write(1, f"Service Account:\t{spec['serviceAccountName']}\n")
     if spec.get("initContainers"):
@@ -353,8 +357,8 @@ def _pod_template(w: W, template: Mapping[str, Any]) -> None:
     _volumes(w, spec.get("volumes") or [], "  ")
     if spec.get("priorityClassName"):
         w.write(1, f"Priority Class Name:\t{spec['priorityClassName']}\n")
-    _labels_multiline(w, "Node-Selectors", spec.get("nodeSelector"), "  ")
-    _tolerations_multiline(w, "Tolerations", spec.get("tolerations") or [], "  ")
+    _labels_multiline(w, "  Node-Selectors", spec.get("nodeSelector"))
+    _tolerations_multiline(w, "  Tolerations", spec.get("tolerations") or [])
 
 
 def _events(ctx: Ctx, w: W, obj: Obj) -> None:

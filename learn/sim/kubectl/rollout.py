@@ -271,7 +271,7 @@ def run_history(ctx: Ctx, flags: Parsed) -> None:
             from learn.sim.kubectl.describe import pod_template_text
 
             template = copy.deepcopy((rs.get("spec") or {}).get("template") or {})
-            ctx.print(f"{name} with revision #{wanted}\n" + pod_template_text(ctx, template) + "\n")
+            ctx.print(f"{name} with revision #{wanted}\n{pod_template_text(ctx, template)}\n")
             continue
         if not history:
             ctx.print("No rollout history found.\n")
