@@ -41,6 +41,7 @@ it started, its restarts and back-off, and its probe results. Time moves only th
 from __future__ import annotations
 
 import base64
+import json
 import math
 from collections.abc import Mapping
 from dataclasses import asdict
@@ -333,6 +334,16 @@ class Kubelet:
         self._volume_cache: dict[str, Any] = {}
 
     def resolve(self, reference: str) -> Image | PullError:
+        if not self._image_cache:
+            # Resolution is a pure function of the reference and the task's images; the
+            # answers are kept on the World object (never in the state) while those match.
+            images = self.world.state.get("images") or {}
+            fingerprint = json.dumps(images, sort_keys=True)
+            cached = getattr(self.world, "_kubelet_images", None)
+            if cached is None or cached[0] != fingerprint:
+                cached = (fingerprint, {})
+                self.world._kubelet_images = cached  # type: ignore[attr-defined]
+            self._image_cache = cached[1]
         if reference not in self._image_cache:
             self._image_cache[reference] = resolve(reference, self.world.state.get("images") or {})
         return self._image_cache[reference]
@@ -749,15 +760,14 @@ class Kubelet:
         rt["rv"] = rv
         rt["next"] = min(future) if future else None
         if future:
-            if not self._timer_at(key, min(future)):
+            if rt.get("timer_at") != min(future):
                 clock.schedule(
                     self.world, at=min(future), kind="kubelet-wake", key=key, payload=uid
                 )
-        else:
+                rt["timer_at"] = min(future)
+        elif rt.get("timer_at") is not None:
             clock.cancel(self.world, key=key)
-
-    def _timer_at(self, key: str, at: int) -> bool:
-        return any(t[3] == key and t[0] == at for t in self.world.state["timers"])
+            rt["timer_at"] = None
 
     def idle(self, pod: Obj) -> bool:
         """Nothing changed in the Pod since the last pass and nothing is due yet."""
