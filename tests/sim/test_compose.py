@@ -301,3 +301,69 @@ def test_the_course_apps_own_dockerfile_and_compose_file_come_up_healthy() -> No
     assert config.startswith('10001:10001 ["CMD","python","-c",')
     record_files = box.run("docker compose exec web ls /app")[1]
     assert "tests" not in record_files
+
+
+def test_project_name_files_build_stop_start_restart() -> None:
+    compose = """\
+services:
+  site:
+    build: ./site
+    ports: ["8080:80"]
+    restart: always
+  probe:
+    image: busybox:1.36
+    command: sleep 3600
+"""
+    box = box_with(
+        "",
+        **{
+            # Paths in a compose file are relative to its folder, the project directory.
+            "deploy/stack.yaml": compose,
+            "deploy/site/Dockerfile": "FROM nginx:1.27\nCOPY index.html /usr/share/nginx/html/\n",
+            "deploy/site/index.html": "<h1>site</h1>\n",
+        },
+    )
+    code, out = box.run("docker compose -f deploy/stack.yaml -p shop build")
+    assert code == 0, out
+    assert "naming to docker.io/library/shop-site:latest done" in out
+    assert " Image shop-site Built " in out.splitlines()
+    code, out = box.run("docker compose -f deploy/stack.yaml -p shop up -d")
+    assert code == 0, out
+    assert " Container shop-site-1 Started " in out.splitlines()
+    box.run("sleep 1")
+    code, out = box.run(
+        "docker compose -f deploy/stack.yaml -p shop exec probe wget -qO- http://site/"
+    )
+    assert (code, out) == (0, "<h1>site</h1>\n")
+    code, out = box.run("docker compose -f deploy/stack.yaml -p shop stop site")
+    assert out.splitlines() == [
+        " Container shop-site-1 Stopping ",
+        " Container shop-site-1 Stopped ",
+    ]
+    box.run("sleep 30")
+    # restart: always does not bring back a container someone stopped.
+    assert "Exited (0)" in box.run("docker ps -a --filter name=shop-site-1")[1]
+    code, out = box.run("docker compose -f deploy/stack.yaml -p shop start")
+    assert " Container shop-site-1 Started " in out.splitlines()
+    code, out = box.run("docker compose -f deploy/stack.yaml -p shop restart probe")
+    assert out.splitlines() == [
+        " Container shop-probe-1 Restarting ",
+        " Container shop-probe-1 Started ",
+    ]
+    _, networks = box.run("docker network ls")
+    assert "shop_default" in networks
+    # Without -p the project is named after that folder.
+    assert (
+        " Network deploy_default Created "
+        in box.run("docker compose -f deploy/stack.yaml up -d")[1].splitlines()
+    )
+
+
+def test_memory_limit_kills_the_app_as_oom() -> None:
+    box = Sandbox.new(images=images.learn_web_images())
+    box.run(f"docker run -d --name web -m 64m -e DJANGO_DEBUG=1 {WEB}")
+    box.run("sleep 5")
+    _, out = box.run(
+        "docker inspect -f '{{.State.Status}} {{.State.OOMKilled}} {{.State.ExitCode}}' web"
+    )
+    assert out == "exited true 137\n"

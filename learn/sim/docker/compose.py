@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import functools
 import json
+import posixpath
 import re
 import shlex
 from dataclasses import dataclass, field
@@ -64,6 +65,15 @@ class Project:
     volumes: dict[str, Any]
     warnings: list[str] = field(default_factory=list)
     disabled: set[str] = field(default_factory=set)  # services of profiles not enabled
+    dir: str = ""  # the project directory, relative to the working directory ("" is it)
+
+    def path(self, relative: str) -> str:
+        """A path in the file, relative to the project directory (the first file's folder),
+        as a path of the working directory."""
+        joined = posixpath.normpath(posixpath.join(self.dir, relative.removeprefix("./")))
+        if joined.startswith(".."):
+            raise ComposeError(f"{relative}: outside the sandbox's working directory")
+        return "" if joined == "." else joined
 
     @property
     def network(self) -> str:
@@ -188,10 +198,11 @@ def load(world: World, files: list[str], project_name: str | None) -> tuple[Proj
         data = json.loads(_checked(name, text))
         _merge(merged, data)
     warnings: list[str] = []
-    env = _dotenv(world.files().get(".env"))
+    project_dir = posixpath.dirname(names[0].removeprefix("./"))
+    env = _dotenv(world.files().get(posixpath.join(project_dir, ".env")))
     data = _interpolate(merged, env, warnings)
     services_raw = data.get("services") or {}
-    name = project_name or data.get("name") or PROJECT_DIR
+    name = project_name or data.get("name") or posixpath.basename(project_dir) or PROJECT_DIR
     name = re.sub(r"[^a-z0-9_-]", "", str(name).lower())
     if not name:
         raise ComposeError("project name must not be empty")
@@ -201,6 +212,7 @@ def load(world: World, files: list[str], project_name: str | None) -> tuple[Proj
         networks=dict(data.get("networks") or {}),
         volumes=dict(data.get("volumes") or {}),
         warnings=warnings,
+        dir=project_dir,
     )
     for svc_name in sorted(services_raw):
         raw = services_raw[svc_name] or {}
@@ -302,7 +314,7 @@ def _ports(svc: Service) -> list[list[Any]]:
     return out
 
 
-def _environment(world: World, svc: Service) -> dict[str, str]:
+def _environment(world: World, project: Project, svc: Service) -> dict[str, str]:
     env: dict[str, str] = {}
     env_files = svc.raw.get("env_file") or []
     if isinstance(env_files, str):
@@ -310,11 +322,13 @@ def _environment(world: World, svc: Service) -> dict[str, str]:
     for item in env_files:
         path = item.get("path") if isinstance(item, dict) else item
         required = item.get("required", True) if isinstance(item, dict) else True
-        text = world.files().get(str(path).removeprefix("./"))
+        where = project.path(str(path))
+        text = world.files().get(where)
         if text is None:
             if required:
+                full = f"/home/learner/{PROJECT_DIR}/{where}"
                 raise ComposeError(
-                    f"env file /home/learner/{PROJECT_DIR}/{str(path).removeprefix('./')} not found: stat /home/learner/{PROJECT_DIR}/{str(path).removeprefix('./')}: no such file or directory"
+                    f"env file {full} not found: stat {full}: no such file or directory"
                 )
             continue
         env.update(_dotenv(text))
@@ -497,7 +511,7 @@ def _ensure_images(
     for svc in services:
         has = engine.find_image(world, svc.image) is not None
         if svc.build is not None and (build or not has):
-            context = str(svc.build.get("context") or ".").removeprefix("./") or "."
+            context = project.path(str(svc.build.get("context") or ".")) or "."
             dockerfile = str(svc.build.get("dockerfile") or "Dockerfile")
             if context not in {".", ""}:
                 dockerfile = f"{context}/{dockerfile}"
@@ -576,7 +590,7 @@ def _create(
     opts.name = name
     opts.detach = True
     opts.ports = _ports(svc)
-    opts.env = _environment(world, svc)
+    opts.env = _environment(world, project, svc)
     restart = svc.raw.get("restart")
     if restart:
         opts.restart = runtime.parse_restart(str(restart))
@@ -634,6 +648,7 @@ def _create(
                 raise ComposeError(
                     f'service "{svc.name}": bind mounts of host paths ({source}) are not simulated in this sandbox: use ./dir or a named volume'
                 )
+            source = "./" + (project.path(source) or ".")
             mount = runtime.parse_volume(
                 world, f"{source}:{volume['target']}{':ro' if volume['read_only'] else ''}"
             )
@@ -1095,7 +1110,7 @@ def cmd_config(world: World, project: Project, args: list[str]) -> tuple[int, st
                 for k, v in sorted(svc.depends_on.items())
             }
         if "environment" in svc.raw:
-            out["environment"] = _environment(world, svc)
+            out["environment"] = _environment(world, project, svc)
         if "command" in svc.raw:
             out["command"] = _words(svc.raw["command"])
         if "ports" in svc.raw:
