@@ -291,9 +291,12 @@ def pull(world: World, reference: str) -> tuple[dict[str, Any], list[str]]:
     lines = [
         f"{ref.tag_or_latest or ref.digest}: Pulling from {ref.path if ref.domain == images.DEFAULT_DOMAIN else ref.repository.split('/', 1)[1]}"
     ]
-    for i in range(3):
-        layer = world.digest("layer", record["id"], i)[:12]
-        lines.append(f"{layer}: Pull complete")
+    # jsonmessage.Display without a terminal: status lines, no progress bars.
+    layers = [world.digest("layer", record["id"], i)[:12] for i in range(3)]
+    lines += [f"{layer}: Pulling fs layer" for layer in layers]
+    for layer in layers:
+        lines += [f"{layer}: Verifying Checksum", f"{layer}: Download complete"]
+    lines += [f"{layer}: Pull complete" for layer in layers]
     lines.append(f"Digest: {resolved.digest}")
     store_image(world, record, [str(ref)])
     return record, lines
