@@ -518,11 +518,7 @@ def describe_deployment(ctx: Ctx, d: Obj) -> str:
             f"RollingUpdateStrategy:\t{ru.get('maxUnavailable')} max unavailable, {ru.get('maxSurge')} max surge\n",
         )
     _pod_template(w, spec.get("template") or {})
-    if status.get("conditions"):
-        w.write(0, "Conditions:\n  Type\tStatus\tReason\n")
-        w.write(1, "----\t------\t------\n")
-        for c in status["conditions"]:
-            w.write(1, f"{c.get('type')} \t{c.get('status')}\t{c.get('reason')}\n")
+    _workload_conditions(w, status)
     owned = _replicasets_of(ctx, d)
     template = spec.get("template") or {}
     new = [
@@ -542,18 +538,33 @@ def describe_deployment(ctx: Ctx, d: Obj) -> str:
     return w.text()
 
 
+def _workload_conditions(w: W, status: Mapping[str, Any]) -> None:
+    """The Conditions table of describeDeployment and describeReplicaSet."""
+    if status.get("conditions"):
+        w.write(0, "Conditions:\n  Type\tStatus\tReason\n")
+        w.write(1, "----\t------\t------\n")
+        for c in status["conditions"]:
+            w.write(1, f"{c.get('type')} \t{c.get('status')}\t{c.get('reason')}\n")
+
+
+def _owned_head(w: W, obj: Obj) -> None:
+    """What describeReplicaSet and describeJob both start with."""
+    meta = obj.get("metadata") or {}
+    w.write(0, f"Name:\t{meta.get('name')}\n")
+    w.write(0, f"Namespace:\t{meta.get('namespace')}\n")
+    w.write(0, f"Selector:\t{format_label_selector((obj.get('spec') or {}).get('selector'))}\n")
+    _labels_multiline(w, "Labels", meta.get("labels"))
+    _annotations_multiline(w, "Annotations", meta.get("annotations"))
+    if _controller(obj):
+        w.write(0, f"Controlled By:\t{_controller(obj)}\n")
+
+
 def describe_replicaset(ctx: Ctx, rs: Obj) -> str:
     from learn.sim.kubectl.selectors import selector_matches
 
     w = W()
     meta, spec, status = rs.get("metadata") or {}, rs.get("spec") or {}, rs.get("status") or {}
-    w.write(0, f"Name:\t{meta.get('name')}\n")
-    w.write(0, f"Namespace:\t{meta.get('namespace')}\n")
-    w.write(0, f"Selector:\t{format_label_selector(spec.get('selector'))}\n")
-    _labels_multiline(w, "Labels", meta.get("labels"))
-    _annotations_multiline(w, "Annotations", meta.get("annotations"))
-    if _controller(rs):
-        w.write(0, f"Controlled By:\t{_controller(rs)}\n")
+    _owned_head(w, rs)
     w.write(
         0,
         f"Replicas:\t{int(status.get('replicas') or 0)} current / {spec.get('replicas', 1)} desired\n",
@@ -569,11 +580,7 @@ def describe_replicaset(ctx: Ctx, rs: Obj) -> str:
         f"Pods Status:\t{counts['Running']} Running / {counts['Pending']} Waiting / {counts['Succeeded']} Succeeded / {counts['Failed']} Failed\n",
     )
     _pod_template(w, spec.get("template") or {})
-    if status.get("conditions"):
-        w.write(0, "Conditions:\n  Type\tStatus\tReason\n")
-        w.write(1, "----\t------\t------\n")
-        for c in status["conditions"]:
-            w.write(1, f"{c.get('type')} \t{c.get('status')}\t{c.get('reason')}\n")
+    _workload_conditions(w, status)
     _events(ctx, w, rs)
     return w.text()
 
@@ -869,14 +876,8 @@ def describe_job(ctx: Ctx, job: Obj) -> str:
     from learn.sim.kubectl.duration import human_duration
 
     w = W()
-    meta, spec, status = job.get("metadata") or {}, job.get("spec") or {}, job.get("status") or {}
-    w.write(0, f"Name:\t{meta.get('name')}\n")
-    w.write(0, f"Namespace:\t{meta.get('namespace')}\n")
-    w.write(0, f"Selector:\t{format_label_selector(spec.get('selector'))}\n")
-    _labels_multiline(w, "Labels", meta.get("labels"))
-    _annotations_multiline(w, "Annotations", meta.get("annotations"))
-    if _controller(job):
-        w.write(0, f"Controlled By:\t{_controller(job)}\n")
+    spec, status = job.get("spec") or {}, job.get("status") or {}
+    _owned_head(w, job)
     if spec.get("parallelism") is not None:
         w.write(0, f"Parallelism:\t{spec['parallelism']}\n")
     w.write(

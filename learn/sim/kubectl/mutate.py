@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from learn.sim import clock
@@ -143,43 +143,53 @@ def _prepare(ctx: Ctx, manifest: Manifest) -> tuple[Resource, dict[str, Any], st
     return resource, obj, namespace
 
 
+def _each_manifest(
+    ctx: Ctx,
+    flags: Parsed,
+    handle: Callable[[Manifest, Resource, dict[str, Any], str], None],
+) -> None:
+    """Run `handle` on every object of -f, carrying on past a bad one as kubectl does (each
+    error printed, exit code 1 at the end)."""
+    failed = False
+    for manifest in manifests(ctx, flags.many("filename"), recursive=flags.on("recursive")):
+        try:
+            resource, obj, namespace = _prepare(ctx, manifest)
+            handle(manifest, resource, obj, namespace)
+        except KubectlError as exc:
+            ctx.err.append(exc.message if exc.raw else f"error: {exc.message}\n")
+            failed = True
+        except ApiError as exc:
+            ctx.err.append(format_api_error(exc, source=manifest.source, operation="creating"))
+            failed = True
+    if failed:
+        ctx.code = 1
+
+
 def run_apply(ctx: Ctx, flags: Parsed) -> None:
     if not flags.many("filename"):
-        raise KubectlError("must specify one of -f and -k", raw=False)
+        raise KubectlError("must specify one of -f and -k")
     dry_run = dry_run_of(flags)
-    failed = False
     selector = None
     if flags.text("selector"):
         try:
             selector = parse_labels(flags.text("selector"))
         except SelectorError as exc:
             raise KubectlError(str(exc)) from None
-    for manifest in manifests(ctx, flags.many("filename"), recursive=flags.on("recursive")):
-        try:
-            resource, obj, namespace = _prepare(ctx, manifest)
-        except KubectlError as exc:
-            ctx.err.append(f"error: {exc.message}\n")
-            failed = True
-            continue
+
+    def handle(manifest: Manifest, resource: Resource, obj: dict[str, Any], namespace: str) -> None:
         if selector is not None and not selector(obj["metadata"].get("labels") or {}):
-            continue
-        name = _name(obj)
-        if not name:
-            ctx.err.append(
+            return
+        if not _name(obj):
+            raise KubectlError(
                 "error: error when retrieving current configuration of:\n"
                 f'Resource: "{resource.api_version}, Resource={resource.name}", GroupVersionKind: "{resource.api_version}, Kind={resource.kind}"\n'
                 f'Name: "", Namespace: "{namespace}"\n'
-                f'from server for: "{manifest.source}": resource name may not be empty\n'
+                f'from server for: "{manifest.source}": resource name may not be empty\n',
+                raw=True,
             )
-            failed = True
-            continue
-        try:
-            _apply_one(ctx, flags, manifest, resource, obj, namespace, dry_run)
-        except ApiError as exc:
-            ctx.err.append(format_api_error(exc, source=manifest.source, operation="creating"))
-            failed = True
-    if failed:
-        ctx.code = 1
+        _apply_one(ctx, flags, manifest, resource, obj, namespace, dry_run)
+
+    _each_manifest(ctx, flags, handle)
 
 
 def _apply_one(
@@ -236,23 +246,17 @@ def _apply_one(
 
 def run_create_files(ctx: Ctx, flags: Parsed) -> None:
     dry_run = dry_run_of(flags)
-    failed = False
-    for manifest in manifests(ctx, flags.many("filename"), recursive=flags.on("recursive")):
-        try:
-            resource, obj, _namespace = _prepare(ctx, manifest)
-        except KubectlError as exc:
-            ctx.err.append(f"error: {exc.message}\n")
-            failed = True
-            continue
-        if flags.on("save-config"):
-            obj = _with_last_applied(obj)
-        try:
-            create_object(ctx, flags, resource, obj, dry_run)
-        except ApiError as exc:
-            ctx.err.append(format_api_error(exc, source=manifest.source, operation="creating"))
-            failed = True
-    if failed:
-        ctx.code = 1
+
+    def handle(manifest: Manifest, resource: Resource, obj: dict[str, Any], namespace: str) -> None:
+        create_object(
+            ctx,
+            flags,
+            resource,
+            _with_last_applied(obj) if flags.on("save-config") else obj,
+            dry_run,
+        )
+
+    _each_manifest(ctx, flags, handle)
 
 
 def create_object(
