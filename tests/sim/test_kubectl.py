@@ -742,3 +742,41 @@ def test_the_contexts_namespace_is_the_default_for_later_commands(box: Sandbox) 
     again = Sandbox.load(box.dump())
     assert again.run("kubectl get deploy -o name") == (0, "deployment.apps/web\n")
     assert box.run("kubectl config current-context") == (0, "kind-kind\n")
+
+
+def test_delete_edge_cases(box: Sandbox) -> None:
+    assert box.run("kubectl delete pod nope --ignore-not-found") == (0, "")
+    assert box.run("kubectl delete") == (
+        1,
+        "error: You must provide one or more resources by argument or filename.\n"
+        "Example resource specifications include:\n"
+        "   '-f rsrc.yaml'\n"
+        "   '--filename=rsrc.json'\n"
+        "   '<resource> <name>'\n"
+        "   '<resource>'\n",
+    )
+    box.run("kubectl create namespace staging")
+    box.run("kubectl create deployment web --image=nginx:1.27 -n staging")
+    box.run("sleep 10")
+    assert box.run("kubectl delete namespace staging") == (0, 'namespace "staging" deleted\n')
+    assert box.run("kubectl get ns staging") == (
+        1,
+        'Error from server (NotFound): namespaces "staging" not found\n',
+    )
+
+
+def test_dry_runs_change_nothing(box: Sandbox) -> None:
+    assert box.run("kubectl create deployment web --image=nginx:1.27 --dry-run=server") == (
+        0,
+        "deployment.apps/web created (server dry run)\n",
+    )
+    assert box.run("kubectl apply -f - --dry-run=client", stdin=WEB) == (
+        0,
+        "deployment.apps/web created (dry run)\n",
+    )
+    assert box.run("kubectl get deploy") == (0, "No resources found in default namespace.\n")
+    assert box.run("kubectl apply -f -", stdin="") == (1, "error: no objects passed to apply\n")
+    assert box.run("kubectl create deployment web --image=nginx:1.27 --dry-run=maybe") == (
+        1,
+        'error: Invalid dry-run value (maybe). Must be "none", "server", or "client".\n',
+    )

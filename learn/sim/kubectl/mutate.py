@@ -344,7 +344,8 @@ def run_delete(ctx: Ctx, flags: Parsed) -> None:
             ctx.err.extend(errors)
             ctx.code = 1
         if not found and not errors:
-            ctx.print("No resources found\n")
+            if any(t.name is None for t in wanted):
+                ctx.print("No resources found\n")
             return
     if grace == 0 and dry_run == "none":
         ctx.warn(
