@@ -1631,3 +1631,85 @@ def reconcile(world: World) -> bool:
 
 
 __all__ = ["ApiError", "Kubelet", "PodFs", "PodNet", "Response", "go_duration", "reconcile"]
+
+
+# --------------------------------------------------------------------------- usage (metrics)
+
+METRICS_AFTER_MS = 15_000  # metrics-server's resolution: a first scrape after the start
+CPU_PER_REQUEST_MILLI = 5  # the sandbox's model: 5m of CPU per request per second served
+
+
+def usage_all(world: World) -> dict[str, list[tuple[str, int, int]]]:
+    """What metrics-server would report: {pod uid: [(container, millicores, bytes)]} for Pods
+    whose containers have run long enough to be scraped. CPU is the program's idle use plus
+    the requests other programs send it (`Run.load`), spread over a Service's ready Pods."""
+    kubelet = Kubelet(world)
+    state = kubelet.state
+    extra: dict[tuple[str, str], float] = {}
+    for rt in state["pods"].values():
+        for c in rt["containers"].values():
+            if c.get("state") != "running":
+                continue
+            for host, port, _path, rate in (c.get("run") or {}).get("load") or []:
+                namespace = rt["key"][0]
+                pod = kubelet.store.get("pods", namespace, rt["key"][1])
+                if pod is None:
+                    continue
+                net = PodNet(kubelet, pod)
+                service = net._service(str(host))
+                targets = kubelet.ready_endpoints(service) if service else []
+                if not targets:
+                    continue
+                share = float(rate) / len(targets)
+                for _ip, target in targets:
+                    trt = state["pods"].get(target["metadata"].get("uid"))
+                    if trt is None:
+                        continue
+                    for tname, tc in trt["containers"].items():
+                        if (
+                            str(port) in ((tc.get("run") or {}).get("listens") or {})
+                            or len(trt["containers"]) == 1
+                        ):
+                            key = (target["metadata"]["uid"], tname)
+                            extra[key] = extra.get(key, 0.0) + share
+                            break
+    out: dict[str, list[tuple[str, int, int]]] = {}
+    for uid, rt in state["pods"].items():
+        rows = []
+        scraped = False
+        for name, c in rt["containers"].items():
+            if c.get("state") != "running":
+                continue
+            run = c.get("run") or {}
+            if world.now - int(c["started_at"]) >= METRICS_AFTER_MS:
+                scraped = True
+            cpu = int(run.get("cpu", 1)) + round(
+                extra.get((uid, name), 0.0) * CPU_PER_REQUEST_MILLI
+            )
+            limit = _cpu_limit(
+                next(
+                    (
+                        s
+                        for _, s in _container_specs(_spec_of(kubelet, rt))
+                        if s.get("name") == name
+                    ),
+                    {},
+                )
+            )
+            if limit is not None:
+                cpu = min(cpu, limit)  # CFS quota: a container never uses more than its limit
+            rows.append((name, cpu, int(run.get("memory", 0))))
+        if scraped and rows:
+            out[uid] = rows
+    return out
+
+
+def _spec_of(kubelet: Kubelet, rt: Obj) -> Obj:
+    pod = kubelet.store.get("pods", rt["key"][0], rt["key"][1])
+    return pod or {}
+
+
+def pod_usage(world: World, pod: Mapping[str, Any]) -> list[tuple[str, int, int]] | None:
+    """One Pod's usage as `kubectl top pod --containers` lists it, or None when
+    metrics-server has nothing for it yet (not running, or not scraped yet)."""
+    return usage_all(world).get(str((pod.get("metadata") or {}).get("uid", "")))
