@@ -780,3 +780,39 @@ def test_dry_runs_change_nothing(box: Sandbox) -> None:
         1,
         'error: Invalid dry-run value (maybe). Must be "none", "server", or "client".\n',
     )
+
+
+BOMB = "\n".join(
+    [
+        'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+        *(
+            f"{c}: &{c} [{','.join(['*' + p] * 9)}]"
+            for p, c in zip("abcdefgh", "bcdefghi", strict=True)
+        ),
+        "apiVersion: v1",
+        "kind: ConfigMap",
+        "metadata: {name: bomb}",
+    ]
+)
+
+
+def test_bad_input_is_refused_quickly_and_stores_nothing(box: Sandbox) -> None:
+    # go-yaml refuses documents whose aliases expand too far; a billion laughs must not hang.
+    assert box.run("kubectl apply -f -", stdin=BOMB) == (
+        1,
+        "error: error parsing STDIN: error converting YAML to JSON: yaml: document contains excessive aliasing\n",
+    )
+    assert box.run("kubectl apply -f -", stdin="a: " + "[" * 3000 + "]" * 3000) == (
+        1,
+        "error: error parsing STDIN: the document nests too deeply\n",
+    )
+    many = "".join(
+        f"---\napiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c{i}}}\n" for i in range(101)
+    )
+    code, out = box.run("kubectl apply -f -", stdin=many)
+    assert (code, out) == (1, "error: STDIN: the sandbox takes at most 100 objects per command\n")
+    assert box.run("kubectl get cm bomb c0 -o name") == (
+        1,
+        'Error from server (NotFound): configmaps "bomb" not found\n'
+        'Error from server (NotFound): configmaps "c0" not found\n',
+    )
