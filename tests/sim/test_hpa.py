@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from learn.sim import Sandbox
+from learn.sim.kube import kubelet
 from learn.sim.kube.api import Store
 from learn.sim.kube.controllers import hpa, util
 
@@ -167,8 +168,25 @@ spec:
 """
 
 
+def test_without_metrics_server_the_hpa_cannot_get_metrics_as_on_kind() -> None:
+    box = Sandbox.new()
+    store = Store.of(box.world)
+    box.run("kubectl apply -f -", stdin=WEB)
+    box.run("sleep 60")
+    hpa_obj = store.require("horizontalpodautoscalers", "default", "web")
+    active = next(c for c in hpa_obj["status"]["conditions"] if c["type"] == "ScalingActive")
+    assert (active["status"], active["reason"]) == ("False", "FailedGetResourceMetric")
+    assert store.events_for(hpa_obj)[-1]["message"] == (
+        "failed to get cpu utilization: unable to get metrics for resource cpu: unable to "
+        "fetch metrics from resource metrics API: the server could not find the requested "
+        "resource (get pods.metrics.k8s.io)"
+    )
+    assert store.require("deployments", "default", "web")["spec"]["replicas"] == 5
+
+
 def test_an_idle_deployment_scales_down_to_min_replicas_after_the_stabilization_window() -> None:
     box = Sandbox.new()
+    kubelet.install_metrics_server(box.world)
     store = Store.of(box.world)
     code, out = box.run("kubectl apply -f -", stdin=WEB)
     assert code == 0, out

@@ -1639,6 +1639,26 @@ METRICS_AFTER_MS = 15_000  # metrics-server's resolution: a first scrape after t
 CPU_PER_REQUEST_MILLI = 5  # the sandbox's model: 5m of CPU per request per second served
 
 
+NO_METRICS_API = (
+    "unable to fetch metrics from resource metrics API: the server could not find the "
+    "requested resource (get pods.metrics.k8s.io)"
+)
+
+
+def metrics_available(world: World) -> bool:
+    """Whether the cluster serves the resource metrics API. A fresh kind cluster has no
+    metrics-server; a task that teaches `kubectl top` or autoscaling installs it
+    (`install_metrics_server`), as a learner would with its manifest."""
+    return bool((world.state.get("kubelet") or {}).get("metrics_server"))
+
+
+def install_metrics_server(world: World) -> None:
+    _state(world)["metrics_server"] = True
+    from learn.sim.kube.controllers.util import forget_idle
+
+    forget_idle(world)
+
+
 def usage_all(world: World) -> dict[str, list[tuple[str, int, int]]]:
     """What metrics-server would report: {pod uid: [(container, millicores, bytes)]} for Pods
     whose containers have run long enough to be scraped. CPU is the program's idle use plus

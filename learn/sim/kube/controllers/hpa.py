@@ -2,7 +2,9 @@
 
 Every 15 s (its resync period) each autoscaling/v2 HPA with Resource metrics (cpu or memory,
 target Utilization or AverageValue) reads its target's Pods and their usage (learn/sim/kube/
-kubelet.py `pod_usage`, what metrics-server would report), and computes a replica count as
+kubelet.py `usage_all`, what metrics-server would report; without metrics-server, as on a
+fresh kind cluster, it fails as the real one does: FailedGetResourceMetric "... the server
+could not find the requested resource (get pods.metrics.k8s.io)"), and computes a replica count as
 upstream's ReplicaCalculator does (replica_calculator.go: unready and missing Pods, the 10 %
 tolerance, the 5-minute CPU initialization period). The recommendation is stabilized (scale
 down: the highest recommendation of the last 300 s; scale up: none) and rate-limited with
@@ -216,6 +218,10 @@ def _condition(kind: str, status: str, reason: str, message: str, at: str, old: 
 def _metrics_for(world: World, pods: list[Any], resource: str) -> dict[str, PodMetric]:
     from learn.sim.kube import kubelet
 
+    if not kubelet.metrics_available(world):
+        raise MetricError(
+            f"unable to get metrics for resource {resource}: {kubelet.NO_METRICS_API}"
+        )
     out = {}
     all_usage = kubelet.usage_all(world)
     for pod in pods:
@@ -314,8 +320,8 @@ def _sync(store: Store, hpa: Obj, record: Obj) -> bool:
             res = metric.get("resource") or {}
             name = str(res.get("name", "cpu"))
             goal = res.get("target") or {}
-            metrics = _metrics_for(world, pods, name)
             try:
+                metrics = _metrics_for(world, pods, name)
                 if goal.get("type") == "AverageValue":
                     from learn.sim.kube import quantity
 
