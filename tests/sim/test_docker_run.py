@@ -355,6 +355,13 @@ def test_dump_load_round_trip_and_size() -> None:
     assert again.dump() == box.dump()
 
 
+def test_an_interactive_shell_is_refused_plainly() -> None:
+    box = Sandbox.new()
+    code, out = box.run("docker run -it busybox:1.36 sh")
+    assert code == 1 and "an interactive terminal is not simulated in this sandbox" in out
+    assert box.run("docker run -it --rm busybox:1.36 echo hi")[1].endswith("hi\n")
+
+
 def test_bad_input_is_answered_never_raised() -> None:
     box = Sandbox.new(
         files={"compose.yaml": "services:\n  a:\n    image: busybox:1.36\n    command: sleep 100\n"}

@@ -536,6 +536,19 @@ def cmd_run(world: World, args: list[str], stdin: str | None) -> Result:
         raise DockerError(
             f"docker: {exc}\n\nRun 'docker run --help' for more information", 125
         ) from None
+    shells = {"sh", "bash", "ash", "/bin/sh", "/bin/bash", "python", "python3", "node"}
+    if (
+        (options.tty or options.interactive)
+        and not options.detach
+        and (options.command[:1] and options.command[0] in shells and len(options.command) == 1)
+    ):
+        return Result(
+            1,
+            "",
+            "docker run -it: an interactive terminal is not simulated in this sandbox; run one "
+            "command (`docker run --rm IMAGE CMD ...`), or start the container with -d and use "
+            "`docker exec NAME CMD ...`\n",
+        )
     out = ""
     try:
         pulled = runtime.ensure_image(world, options.image, pull=parsed.get("pull") or "missing")
