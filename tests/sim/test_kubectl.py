@@ -816,3 +816,25 @@ def test_bad_input_is_refused_quickly_and_stores_nothing(box: Sandbox) -> None:
         'Error from server (NotFound): configmaps "bomb" not found\n'
         'Error from server (NotFound): configmaps "c0" not found\n',
     )
+
+
+def test_flags_that_would_change_the_answer_are_done_or_refused_never_ignored(box: Sandbox) -> None:
+    assert box.run("kubectl run web --image=nginx:1.27 --port=80 --expose") == (
+        0,
+        "service/web created\npod/web created\n",
+    )
+    code, out = box.run("kubectl get svc web -o jsonpath={.spec.selector}")
+    assert json.loads(out) == {"run": "web"}
+    for line, flag in (
+        ("kubectl get deploy --subresource=scale", "--subresource"),
+        ("kubectl get pods -w --output-watch-events", "--output-watch-events"),
+        ("kubectl create configmap c --from-literal=a=b --append-hash", "--append-hash"),
+        ("kubectl scale deploy/web --replicas=2 --resource-version=9", "--resource-version"),
+        ("kubectl events -w", "--watch"),
+        ("kubectl get --raw /api", "--raw"),
+    ):
+        assert box.run(line) == (1, f"error: {flag} is not simulated in this sandbox\n"), line
+    assert box.run("kubectl taint nodes --all x=y:NoSchedule") == (
+        0,
+        "node/kind-control-plane tainted\nnode/kind-worker tainted\nnode/kind-worker2 tainted\n",
+    )

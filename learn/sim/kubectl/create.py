@@ -62,7 +62,7 @@ CREATE_FLAGS = [
     Flag("from-file", kind="array"),
     Flag("from-env-file", kind="array"),
     Flag("type"),
-    Flag("append-hash", kind="bool"),
+    Flag("append-hash", kind="bool", refused=True),
     Flag("docker-server", default="https://index.docker.io/v1/"),
     Flag("docker-username"),
     Flag("docker-password"),
@@ -646,7 +646,37 @@ def run_run(ctx: Ctx, flags: Parsed) -> None:
     }
     if flags.text("serviceaccount"):
         pod["spec"]["serviceAccountName"] = flags.text("serviceaccount")
+    if flags.on("privileged"):
+        container["securityContext"] = {"privileged": True}
+    for annotation in flags.many("annotations"):
+        key, sep, value = annotation.partition("=")
+        if not sep:
+            raise KubectlError(f"invalid annotation spec: {annotation}")
+        pod["metadata"].setdefault("annotations", {})[key] = value
     dry_run = dry_run_of(flags)
+    if flags.on("expose"):
+        if not flags.text("port"):
+            raise KubectlError("--port must be set when exposing a service")
+        service: dict[str, Any] = {
+            "apiVersion": "v1",
+            "kind": "Service",
+            "metadata": {"creationTimestamp": None, "name": name},
+            "spec": {
+                "ports": [
+                    {
+                        "port": int(flags.text("port")),
+                        "protocol": "TCP",
+                        "targetPort": int(flags.text("port")),
+                    }
+                ],
+                "selector": dict(labels),
+            },
+            "status": {"loadBalancer": {}},
+        }
+        if dry_run != "client":
+            _drop_nulls(service)
+            service["metadata"]["namespace"] = ctx.namespace
+        create_object(ctx, flags, resolve("services"), service, dry_run)
     if dry_run != "client":
         _drop_nulls(pod)
         pod["metadata"]["namespace"] = ctx.namespace

@@ -40,11 +40,11 @@ GET_FLAGS = [
     *SELECT_FLAGS,
     Flag("watch", "w", kind="bool"),
     Flag("watch-only", kind="bool"),
-    Flag("output-watch-events", kind="bool"),
+    Flag("output-watch-events", kind="bool", refused=True),
     Flag("ignore-not-found", kind="bool"),
     Flag("chunk-size", kind="int", default=500),
     Flag("raw", refused=True),
-    Flag("subresource"),
+    Flag("subresource", refused=True),
 ]
 
 WATCH_SECONDS = 30

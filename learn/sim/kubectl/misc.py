@@ -171,13 +171,26 @@ def run_logs(ctx: Ctx, flags: Parsed) -> None:
                 lines = [
                     (at, line) for at, line in lines if at >= ctx.world.now - int(since * 1000)
                 ]
+            if flags.text("since-time"):
+                try:
+                    from_ms = printers.stamp_ms(flags.text("since-time"))
+                except ValueError:
+                    raise KubectlError(
+                        f'parsing time "{flags.text("since-time")}" as RFC3339: cannot parse'
+                    ) from None
+                lines = [(at, line) for at, line in lines if at >= from_ms]
             tail = int(flags.get("tail"))
             if tail >= 0:
                 lines = lines[-tail:] if tail else []
             prefix = f"[pod/{pod_name}/{name}] " if flags.on("prefix") else ""
-            for at, line in lines:
-                stamp = _stamp_nano(at) + " " if flags.on("timestamps") else ""
-                ctx.print(f"{prefix}{stamp}{line}\n")
+            text = "".join(
+                f"{prefix}{_stamp_nano(at) + ' ' if flags.on('timestamps') else ''}{line}\n"
+                for at, line in lines
+            )
+            limit = int(flags.get("limit-bytes") or 0)
+            if limit > 0:
+                text = text.encode()[:limit].decode(errors="ignore")
+            ctx.print(text)
 
 
 def _container_logs(
@@ -465,7 +478,7 @@ EVENTS_FLAGS = [
     Flag("all-namespaces", "A", kind="bool"),
     Flag("for"),
     Flag("types", kind="list"),
-    Flag("watch", "w", kind="bool"),
+    Flag("watch", "w", kind="bool", refused=True),
     Flag("output", "o"),
     Flag("no-headers", kind="bool"),
     Flag("chunk-size", kind="int", default=500),

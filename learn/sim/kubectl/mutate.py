@@ -399,7 +399,7 @@ SCALE_FLAGS = [
     Flag("output", "o"),
     Flag("replicas", kind="int", default=-1),
     Flag("current-replicas", kind="int", default=-1),
-    Flag("resource-version"),
+    Flag("resource-version", refused=True),
     Flag("selector", "l"),
     Flag("all", kind="bool"),
     Flag("timeout"),
@@ -821,6 +821,12 @@ def run_drain(ctx: Ctx, flags: Parsed) -> None:
         else:
             ctx.print(f"node/{name} already cordoned\n")
         on_node = [p for p in ctx.store.list(pods) if (p.get("spec") or {}).get("nodeName") == name]
+        if flags.text("pod-selector"):
+            try:
+                match = parse_labels(flags.text("pod-selector"))
+            except SelectorError as exc:
+                raise KubectlError(str(exc)) from None
+            on_node = [p for p in on_node if match((p.get("metadata") or {}).get("labels") or {})]
         errors: list[tuple[str, str]] = []
         daemon: list[str] = []
         evict: list[dict[str, Any]] = []
@@ -874,8 +880,13 @@ def run_drain(ctx: Ctx, flags: Parsed) -> None:
         if dry_run == "none":
             for pod in evict:
                 try:
+                    grace = int(flags.get("grace-period"))
                     ctx.store.delete(
-                        pods, pod["metadata"].get("namespace", ""), _name(pod), user=ctx.user
+                        pods,
+                        pod["metadata"].get("namespace", ""),
+                        _name(pod),
+                        user=ctx.user,
+                        grace_seconds=None if grace < 0 else grace,
                     )
                 except ApiError as exc:
                     ctx.api_error(exc)
@@ -895,7 +906,15 @@ def run_taint(ctx: Ctx, flags: Parsed) -> None:
         raise KubectlError("at least one taint update is required")
     node_names: list[str] = []
     specs: list[str] = []
-    for arg in args:
+    if flags.on("all") or flags.text("selector"):
+        match = parse_labels(flags.text("selector")) if flags.text("selector") else None
+        node_names = [
+            _name(n)
+            for n in ctx.store.list("nodes")
+            if match is None or match((n.get("metadata") or {}).get("labels") or {})
+        ]
+        specs = list(args)
+    for arg in args if not specs else []:
         (
             specs if (":" in arg or "=" in arg or arg.endswith("-")) and node_names else node_names
         ).append(arg)

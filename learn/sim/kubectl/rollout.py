@@ -152,6 +152,11 @@ ROLLOUT_FLAGS = [
 def _one(ctx: Ctx, flags: Parsed, verb: str) -> list[tuple[Resource, dict[str, Any]]]:
     from learn.sim.kubectl.mutate import _objects_for
 
+    if flags.text("dry-run") not in {"", "none"}:
+        raise KubectlError(
+            f"--dry-run with kubectl rollout {verb} is not simulated in this sandbox"
+        )
+
     if not flags.args and not flags.many("filename"):
         raise KubectlError(
             "required resource not specified"
