@@ -367,3 +367,27 @@ def test_memory_limit_kills_the_app_as_oom() -> None:
         "docker inspect -f '{{.State.Status}} {{.State.OOMKilled}} {{.State.ExitCode}}' web"
     )
     assert out == "exited true 137\n"
+
+
+def test_a_probe_slower_than_its_timeout_fails() -> None:
+    # moby/moby daemon/health.go: a probe still running at the timeout is cancelled and
+    # recorded with exit code -1 and "Health check exceeded timeout (3s)".
+    compose = """\
+services:
+  slow:
+    image: busybox:1.36
+    command: sleep 3600
+    healthcheck:
+      test: ["CMD-SHELL", "sleep 5"]
+      interval: 2s
+      timeout: 3s
+      retries: 2
+"""
+    box = box_with(compose)
+    box.run("docker compose up -d")
+    box.run("sleep 12")
+    _, out = box.run(
+        "docker inspect -f '{{.State.Health.Status}} {{json .State.Health.Log}}' app-slow-1"
+    )
+    assert out.startswith("unhealthy ")
+    assert '"ExitCode":-1,"Output":"Health check exceeded timeout (3s)"' in out

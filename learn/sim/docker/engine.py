@@ -125,6 +125,21 @@ def human_size(size: float, precision: int = 3) -> str:
     return f"{size:.{precision}g}{units[i]}"
 
 
+def go_duration(ms: int) -> str:
+    """Go's time.Duration String for whole milliseconds: 500ms, 3s, 1m30s, 1h0m0s."""
+    if ms < 1000:
+        return f"{ms}ms"
+    hours, rest = divmod(ms, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    seconds = rest / 1000
+    text = f"{seconds:g}s"
+    if hours:
+        return f"{hours}h{minutes}m{text}"
+    if minutes:
+        return f"{minutes}m{text}"
+    return text
+
+
 def ram_in_bytes(text: str) -> int:
     """go-units RAMInBytes (`-m 512m`, `mem_limit: 1g`): binary multiples; ValueError with
     go-units' message otherwise."""
@@ -918,7 +933,8 @@ def health_probe(world: World, container: dict[str, Any]) -> None:
     timeout = int(config.get("timeout") or HEALTH_TIMEOUT)
     code, output, took = probes.run_test(world, container, list(config["test"]))
     if took > timeout:
-        code, output = -1, f"Health check exceeded timeout ({timeout // 1000}s)"
+        code, output = -1, f"Health check exceeded timeout ({go_duration(timeout)})"
+        took = timeout
     started = int(container["state"]["started"] or 0)
     in_start_period = world.now - started < int(config.get("start_period") or 0)
     health["log"].append(
@@ -933,7 +949,7 @@ def health_probe(world: World, container: dict[str, Any]) -> None:
     if code == 0:
         health["status"] = "healthy"
         health["failing"] = 0
-    elif not (in_start_period and health["status"] != "healthy"):
+    elif not (health["status"] == "starting" and in_start_period):
         health["failing"] += 1
         if health["failing"] >= int(config.get("retries") or HEALTH_RETRIES):
             health["status"] = "unhealthy"
@@ -941,7 +957,11 @@ def health_probe(world: World, container: dict[str, Any]) -> None:
     period = _health_period(container, starting=starting)
     cid = container["id"]
     clock.schedule(
-        world, at=world.now + period, kind="docker.health", key=f"docker:{cid}:health", payload=cid
+        world,
+        at=world.now + took + period,  # the timer is reset when the probe has ended
+        kind="docker.health",
+        key=f"docker:{cid}:health",
+        payload=cid,
     )
 
 
