@@ -1426,7 +1426,7 @@ class Kubelet:
             (main_statuses if kind == "main" else init_statuses).append(cs)
         main_statuses.sort(key=lambda s: s["name"])
         sandbox = self.now >= rt["sandbox_at"] and bool(rt.get("ip"))
-        phase = self._phase(pod, rt)
+        phase = get_phase(spec, init_statuses + main_statuses)
         initialized = bool(rt.get("initialized")) or not spec.get("initContainers")
         main_ready = all(s["ready"] for s in main_statuses) and phase == "Running"
         sidecars_ready = all(
@@ -1524,49 +1524,96 @@ class Kubelet:
             return str(stored["metadata"].get("resourceVersion", ""))
         return str(pod["metadata"].get("resourceVersion", ""))
 
-    def _phase(self, pod: Obj, rt: Obj) -> str:
-        """getPhase."""
-        spec = pod.get("spec") or {}
-        policy = spec.get("restartPolicy", "Always")
-        for kind, container in _container_specs(pod):
-            c = rt["containers"][container.get("name", "")]
-            if kind == "init" and not c.get("completed"):
-                if (
-                    policy == "Never"
-                    and c.get("state") == "terminated"
-                    and c.get("exit_code", 0) != 0
-                ):
-                    return "Failed"
-                return "Pending"
-        running = waiting = stopped = succeeded = 0
-        for kind, container in _container_specs(pod):
-            if kind != "main":
-                continue
-            c = rt["containers"][container.get("name", "")]
-            state = c.get("state")
-            if state == "running":
-                running += 1
-            elif state in ("terminated", "gone"):
-                stopped += 1
-                if c.get("exit_code", 0) == 0:
-                    succeeded += 1
-            elif c.get("last"):
+
+def get_phase(spec: Mapping[str, Any], statuses: list[Obj], terminal: bool = False) -> str:
+    """getPhase (pkg/kubelet/kubelet_pods.go) over the container statuses."""
+    by_name = {s.get("name"): s for s in statuses}
+
+    def state(s: Mapping[str, Any]) -> str:
+        return next(iter(s.get("state") or {}), "")
+
+    def last_terminated(s: Mapping[str, Any]) -> Mapping[str, Any] | None:
+        result: Mapping[str, Any] | None = (s.get("lastState") or {}).get("terminated")
+        return result
+
+    pending_regular_init = pending_restartable_init = failed_init = 0
+    unknown = running = waiting = stopped = succeeded = 0
+    inits = spec.get("initContainers") or []
+    for c in inits:
+        if c.get("restartPolicy") == "Always":
+            continue
+        s = by_name.get(c.get("name"))
+        if s is None or state(s) == "running":
+            pending_regular_init += 1
+        elif state(s) == "terminated":
+            if int(s["state"]["terminated"].get("exitCode", 0)) != 0:
+                failed_init += 1
+        elif state(s) == "waiting":
+            last = last_terminated(s)
+            if last is not None:
+                if int(last.get("exitCode", 0)) != 0:
+                    failed_init += 1
+            else:
+                pending_regular_init += 1
+        else:
+            pending_regular_init += 1
+    for c in inits:
+        if c.get("restartPolicy") != "Always":
+            continue
+        s = by_name.get(c.get("name"))
+        if s is None:
+            unknown += 1
+        elif state(s) == "running":
+            if not s.get("started"):
+                pending_restartable_init += 1
+            running += 1
+        elif state(s) == "waiting" and last_terminated(s) is None:
+            pending_restartable_init += 1
+            waiting += 1
+        elif state(s) not in ("terminated", "waiting"):
+            pending_restartable_init += 1
+            unknown += 1
+    names = {c.get("name") for c in spec.get("containers") or []}
+    for c in spec.get("containers") or []:
+        s = by_name.get(c.get("name"))
+        if s is None:
+            unknown += 1
+        elif state(s) == "running":
+            running += 1
+        elif state(s) == "terminated":
+            stopped += 1
+            if int(s["state"]["terminated"].get("exitCode", 0)) == 0:
+                succeeded += 1
+        elif state(s) == "waiting":
+            if last_terminated(s) is not None:
                 stopped += 1
             else:
                 waiting += 1
-        if waiting > 0:
-            return "Pending"
-        if running > 0:
-            return "Running"
-        if stopped > 0:
-            if policy == "Always":
-                return "Running"
-            if stopped == succeeded:
-                return "Succeeded"
-            if policy == "Never":
-                return "Failed"
-            return "Running"
+        else:
+            unknown += 1
+    policy = spec.get("restartPolicy", "Always")
+    if failed_init > 0 and policy == "Never":
+        return "Failed"
+    regular_started = any(
+        s.get("name") in names and state(s) in ("running", "terminated") for s in statuses
+    )
+    if pending_regular_init > 0 or (pending_restartable_init > 0 and not regular_started):
         return "Pending"
+    if waiting > 0:
+        return "Pending"
+    if running > 0 and unknown == 0:
+        return "Running"
+    if running == 0 and stopped > 0 and unknown == 0:
+        if terminal:
+            return "Succeeded" if stopped == succeeded else "Failed"
+        if policy == "Always":
+            return "Running"
+        if stopped == succeeded:
+            return "Succeeded"
+        if policy == "Never":
+            return "Failed"
+        return "Running"
+    return "Pending"
 
 
 def _default_waiting(pod: Mapping[str, Any]) -> str:
