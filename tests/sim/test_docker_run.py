@@ -386,3 +386,21 @@ def test_bad_input_is_answered_never_raised() -> None:
     ]:
         code, out = box.run(line)
         assert code != 0 and out.strip(), line
+
+
+def test_a_pushed_image_runs_in_the_cluster_and_an_unpushed_tag_does_not() -> None:
+    box = Sandbox.new(
+        images=images.learn_web_images(),
+        files={
+            "Dockerfile": "FROM nginx:1.27\nCOPY index.html /usr/share/nginx/html/\n",
+            "index.html": "<h1>v3</h1>\n",
+        },
+    )
+    box.run("docker build -t registry.example.com/learn/site:3 .")
+    assert box.run("docker push registry.example.com/learn/site:3")[0] == 0
+    box.run("kubectl create deployment site --image=registry.example.com/learn/site:3")
+    box.run("kubectl create deployment nope --image=registry.example.com/learn/site:4")
+    box.run("sleep 20")
+    _, pods = box.run("kubectl get pods")
+    status = {line.split()[0].split("-")[0]: line.split()[2] for line in pods.splitlines()[1:]}
+    assert status == {"site": "Running", "nope": "ImagePullBackOff"}
