@@ -391,3 +391,18 @@ services:
     )
     assert out.startswith("unhealthy ")
     assert '"ExitCode":-1,"Output":"Health check exceeded timeout (3s)"' in out
+
+
+def test_same_commands_same_output_and_an_exact_round_trip() -> None:
+    commands = [
+        "docker compose up -d",
+        "sleep 7",
+        "docker compose ps",
+        "docker compose logs",
+        "docker ps -a",
+    ]
+    first, second = box_with(STACK), box_with(STACK)
+    assert [first.run(c) for c in commands] == [second.run(c) for c in commands]
+    copy = Sandbox.load(first.dump())
+    later = ["sleep 30", "docker compose ps", "docker compose down -v", "docker volume ls"]
+    assert [copy.run(c) for c in later] == [first.run(c) for c in later]
