@@ -569,3 +569,34 @@ def test_a_deleted_default_service_account_comes_back() -> None:
     store.delete("serviceaccounts", "default", "default", user=api.ADMIN)
     box.advance(1)
     assert store.get("serviceaccounts", "default", "default") is not None
+
+
+def test_a_node_port_in_use_is_refused(store: api.Store) -> None:
+    # The node-port allocator (pkg/registry/core/service/portallocator): ErrAllocated.
+    def svc(name: str) -> dict[str, Any]:
+        return {
+            "apiVersion": "v1",
+            "kind": "Service",
+            "metadata": {"name": name},
+            "spec": {
+                "type": "NodePort",
+                "selector": {"app": name},
+                "ports": [{"port": 80, "nodePort": 30080}],
+            },
+        }
+
+    store.create(svc("web"), user=api.ADMIN)
+    with pytest.raises(api.ApiError) as refused:
+        store.create(svc("api"), user=api.ADMIN)
+    assert (
+        refused.value.reason,
+        refused.value.causes[0]["field"],
+        refused.value.causes[0]["message"],
+    ) == (
+        "Invalid",
+        "spec.ports[0].nodePort",
+        "Invalid value: 30080: provided port is already allocated",
+    )
+    # Re-applying the first keeps its own port.
+    again = copy.deepcopy(store.require("services", "default", "web"))
+    assert store.update(again, user=api.ADMIN)["spec"]["ports"][0]["nodePort"] == 30080

@@ -842,11 +842,26 @@ def _service_allocations(store: api.Store, obj: Object, old: Object | None) -> N
         taken = _node_ports(store) - {
             p.get("nodePort") for p in _list(old_spec.get("ports")) if isinstance(p, dict)
         }
+        # Ports the learner chose first (a clash is the allocator's Invalid), then the rest.
+        for i, port in enumerate(_list(spec.get("ports"))):
+            chosen = _dict(port).get("nodePort")
+            if not chosen:
+                continue
+            if chosen in taken and NODE_PORT_MIN <= chosen <= NODE_PORT_MAX:
+                name = _dict(obj.get("metadata")).get("name") or ""
+                field = f"spec.ports[{i}].nodePort"
+                body = f"Invalid value: {chosen}: provided port is already allocated"
+                raise api.ApiError(
+                    "Invalid",
+                    f'Service "{name}" is invalid: {field}: {body}',
+                    causes=[{"reason": "FieldValueInvalid", "message": body, "field": field}],
+                    kind="Service",
+                    name=name,
+                )
+            taken.add(chosen)
         for port in _list(spec.get("ports")):
             if isinstance(port, dict) and not port.get("nodePort"):
                 port["nodePort"] = _allocate_node_port(store, taken)
-            elif isinstance(port, dict):
-                taken.add(port["nodePort"])
 
 
 @api.admission(60)
