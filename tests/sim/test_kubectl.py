@@ -838,3 +838,19 @@ def test_flags_that_would_change_the_answer_are_done_or_refused_never_ignored(bo
         0,
         "node/kind-control-plane tainted\nnode/kind-worker tainted\nnode/kind-worker2 tainted\n",
     )
+
+
+def test_get_and_describe_dash_f_look_where_the_manifest_says(box: Sandbox) -> None:
+    box.run("kubectl create namespace staging")
+    manifest = (
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: app, namespace: staging}\ndata: {a: b}\n"
+    )
+    box.put("cm.yaml", manifest)
+    assert box.run("kubectl apply -f cm.yaml") == (0, "configmap/app created\n")
+    code, out = box.run("kubectl get -f cm.yaml -o name")
+    assert (code, out) == (0, "configmap/app\n")
+    code, out = box.run("kubectl describe -f cm.yaml")
+    assert code == 0
+    assert out.splitlines()[1].split() == ["Namespace:", "staging"]
+    box.put("noname.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {}\n")
+    assert box.run("kubectl get -f noname.yaml") == (1, "error: resource name may not be empty\n")

@@ -59,6 +59,7 @@ def _expanded_size(value: Any) -> int:
 class Target:
     resource: Resource
     name: str | None  # None: every object of the type (filtered by selectors)
+    namespace: str = ""  # a manifest's own namespace ("": the command's)
 
 
 def resolve(name: str) -> Resource:
@@ -226,6 +227,11 @@ def manifests(ctx: Ctx, paths: list[str], *, recursive: bool = False) -> list[Ma
     if not out:
         raise KubectlError("no objects passed to " + ctx.command)
     return out
+
+
+def manifest_name(manifest: Manifest) -> str:
+    meta = manifest.obj.get("metadata")
+    return str(meta.get("name") or "") if isinstance(meta, dict) else ""
 
 
 def mapping_of(manifest: Manifest) -> Resource:

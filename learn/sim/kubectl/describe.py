@@ -1022,29 +1022,40 @@ def run_describe(ctx: Ctx, flags: Parsed) -> None:
         return
     wanted = targets(flags.args, verb="describe") if flags.args else []
     if flags.many("filename"):
-        from learn.sim.kubectl.builder import Target, manifests, mapping_of
+        from learn.sim.kubectl.builder import (
+            Target,
+            manifest_name,
+            manifests,
+            mapping_of,
+            namespace_for,
+        )
 
         for manifest in manifests(ctx, flags.many("filename"), recursive=flags.on("recursive")):
+            resource = mapping_of(manifest)
+            if not manifest_name(manifest):
+                raise KubectlError("resource name may not be empty")
             wanted.append(
-                Target(mapping_of(manifest), (manifest.obj.get("metadata") or {}).get("name"))
+                Target(resource, manifest_name(manifest), namespace_for(ctx, manifest, resource))
             )
     # describe TYPE NAME matches names by prefix when there is no exact match, as kubectl does.
     expanded: list[Any] = []
     for t in wanted:
         if (
             t.name is not None
-            and ctx.store.get(t.resource, ctx.namespace if t.resource.namespaced else "", t.name)
+            and ctx.store.get(
+                t.resource, (t.namespace or ctx.namespace) if t.resource.namespaced else "", t.name
+            )
             is None
         ):
             matches = [
                 o["metadata"]["name"]
                 for o in ctx.store.list(
-                    t.resource, ctx.namespace if t.resource.namespaced else None
+                    t.resource, (t.namespace or ctx.namespace) if t.resource.namespaced else None
                 )
                 if o["metadata"]["name"].startswith(t.name)
             ]
             if matches:
-                expanded.extend(type(t)(t.resource, m) for m in matches)
+                expanded.extend(type(t)(t.resource, m, t.namespace) for m in matches)
                 continue
         expanded.append(t)
     try:

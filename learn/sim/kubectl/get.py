@@ -10,7 +10,14 @@ from learn.sim import clock
 from learn.sim.kube.api import ApiError
 from learn.sim.kube.resources import Resource
 from learn.sim.kubectl import output, printers
-from learn.sim.kubectl.builder import Target, manifests, mapping_of, namespace_for, targets
+from learn.sim.kubectl.builder import (
+    Target,
+    manifest_name,
+    manifests,
+    mapping_of,
+    namespace_for,
+    targets,
+)
 from learn.sim.kubectl.context import Ctx, KubectlError, not_simulated
 from learn.sim.kubectl.flags import Flag, Parsed
 from learn.sim.kubectl.selectors import SelectorError, format_labels, parse_fields, parse_labels
@@ -113,7 +120,9 @@ def collect(
     for target in found:
         resource = target.resource
         namespace = (
-            None if (all_ns and resource.namespaced and target.name is None) else ctx.namespace
+            None
+            if (all_ns and resource.namespaced and target.name is None)
+            else (target.namespace or ctx.namespace)
         )
         try:
             ctx.store.authorize(
@@ -128,7 +137,7 @@ def collect(
                     obj = _event_named(ctx, target.name)
                 else:
                     obj = ctx.store.get(
-                        resource, ctx.namespace if resource.namespaced else "", target.name
+                        resource, (namespace or "") if resource.namespaced else "", target.name
                     )
                 if obj is None:
                     if flags.on("ignore-not-found"):
@@ -306,8 +315,11 @@ def run_get(ctx: Ctx, flags: Parsed) -> None:
         found = []
         for manifest in manifests(ctx, flags.many("filename"), recursive=flags.on("recursive")):
             resource = mapping_of(manifest)
-            namespace_for(ctx, manifest, resource)
-            found.append(Target(resource, (manifest.obj.get("metadata") or {}).get("name")))
+            if not manifest_name(manifest):
+                raise KubectlError("resource name may not be empty")
+            found.append(
+                Target(resource, manifest_name(manifest), namespace_for(ctx, manifest, resource))
+            )
         if flags.args:
             raise KubectlError(
                 "when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well"

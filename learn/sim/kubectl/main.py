@@ -16,6 +16,7 @@ from learn.sim.kube.api import ApiError
 from learn.sim.kubectl import flags as flagmod
 from learn.sim.kubectl.context import Ctx, KubectlError, format_api_error, impersonate
 from learn.sim.kubectl.flags import Flag, FlagError, Parsed
+from learn.sim.kubectl.selectors import SelectorError
 from learn.sim.world import World
 
 GLOBAL_FLAGS = [
@@ -303,5 +304,8 @@ def main(world: World, args: list[str], stdin: str | None) -> Result:
         ctx.code = exc.code
     except ApiError as exc:
         ctx.err.append(format_api_error(exc))
+        ctx.code = 1
+    except SelectorError as exc:
+        ctx.err.append(f"error: {exc}\n")
         ctx.code = 1
     return ctx.result()
