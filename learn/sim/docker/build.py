@@ -852,10 +852,12 @@ def _healthcheck(command: df.Command, shell: list[str]) -> dict[str, Any] | None
         ("start-interval", "start_interval"),
     ):
         if flag in command.flags:
-            ms = parse_duration(command.flags[flag])
-            if ms is None:
+            exact = duration_ms(command.flags[flag])
+            if exact is None:
                 raise BuildFailed(f'time: invalid duration "{command.flags[flag]}"', command.line)
-            health[key] = ms
+            if 0 < exact < 1:  # parseOptInterval
+                raise BuildFailed(f'Interval "{flag}" cannot be less than 1ms', command.line)
+            health[key] = int(exact)
     if "retries" in command.flags:
         try:
             health["retries"] = int(command.flags["retries"])
@@ -870,15 +872,21 @@ def _healthcheck(command: df.Command, shell: list[str]) -> dict[str, Any] | None
 _GO_DURATION = re.compile(r"(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)")
 
 
-def parse_duration(text: str) -> int | None:
-    """Go's time.ParseDuration, in ms (`30s`, `1m30s`, `500ms`)."""
+def duration_ms(text: str) -> float | None:
+    """Go's time.ParseDuration in (fractional) milliseconds: `30s`, `1m30s`, `500ms`, `50ns`."""
     text = text.strip()
     if text == "0":
-        return 0
+        return 0.0
     if not text or _GO_DURATION.sub("", text):
         return None
     factor = {"ns": 1e-6, "us": 1e-3, "µs": 1e-3, "ms": 1, "s": 1000, "m": 60_000, "h": 3_600_000}
-    return int(sum(float(n) * factor[u] for n, u in _GO_DURATION.findall(text)))
+    return sum(float(n) * factor[u] for n, u in _GO_DURATION.findall(text))
+
+
+def parse_duration(text: str) -> int | None:
+    """Go's time.ParseDuration, in whole ms."""
+    value = duration_ms(text)
+    return None if value is None else int(value)
 
 
 # --------------------------------------------------------------------------- RUN
