@@ -111,9 +111,11 @@ def _node_index(store: Store, node: str) -> int:
 
 
 def _run_to_data(run: Run) -> Obj:
+    """The Run as plain JSON data (lists, string keys), as the state must hold it."""
     data = asdict(run)
     data["listens"] = {str(k): v for k, v in run.listens.items()}
-    return data
+    plain: Obj = json.loads(json.dumps(data))
+    return plain
 
 
 def _run_from_data(data: Mapping[str, Any]) -> Run:
