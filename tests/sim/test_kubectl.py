@@ -387,6 +387,30 @@ def test_top_answers_as_a_fresh_kind_cluster_without_metrics_server(box: Sandbox
     assert box.run("kubectl top pods") == (1, "error: Metrics API not available\n")
 
 
+def test_top_with_metrics_server_installed_reports_the_programs_usage(box: Sandbox) -> None:
+    from learn.sim.kube import kubelet
+
+    box.run("kubectl apply -f -", stdin=WEB)
+    kubelet.install_metrics_server(box.world)
+    assert box.run("kubectl top pods") == (1, "error: metrics not available yet\n")
+    box.run("sleep 30")
+    code, out = box.run("kubectl top pods")
+    lines = out.splitlines()
+    assert lines[0].split() == ["NAME", "CPU(cores)", "MEMORY(bytes)"]
+    assert len(lines) == 3
+    for line in lines[1:]:
+        name, cpu, memory = line.split()
+        assert name.startswith("web-") and cpu.endswith("m") and memory.endswith("Mi")
+    code, out = box.run("kubectl top nodes")
+    assert out.splitlines()[0].split() == [
+        "NAME",
+        "CPU(cores)",
+        "CPU(%)",
+        "MEMORY(bytes)",
+        "MEMORY(%)",
+    ]
+
+
 def test_edit_is_refused_clearly(box: Sandbox) -> None:
     code, out = box.run("kubectl edit deploy/web")
     assert code == 1

@@ -148,6 +148,9 @@ def _reconcile(ctx: Ctx, flags: Parsed) -> None:
         Flag("containers", kind="bool"),
         Flag("sort-by"),
         Flag("no-headers", kind="bool"),
+        Flag("use-protocol-buffers", kind="bool"),
+        Flag("show-capacity", kind="bool", refused=True),
+        Flag("sum", kind="bool", refused=True),
     ],
 )
 def _top(ctx: Ctx, flags: Parsed) -> None:

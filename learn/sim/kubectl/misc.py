@@ -448,9 +448,110 @@ def _rules_table(status: Mapping[str, Any], *, headers: bool) -> str:
 
 
 def run_top(ctx: Ctx, flags: Parsed) -> None:
-    """A fresh kind cluster has no metrics-server, so `kubectl top` answers as it does there."""
-    ctx.err.append("error: Metrics API not available\n")
-    ctx.code = 1
+    """`kubectl top pod|node` from what metrics-server would report (learn/sim/kube/kubelet.py
+    usage_all), printed as metricsutil's printers print it (CPU in m, memory in Mi). A fresh
+    kind cluster has no metrics-server: then it answers as there, `Metrics API not available`."""
+    from learn.sim.kube import kubelet
+
+    if not flags.args or flags.args[0] not in {"pod", "pods", "po", "node", "nodes", "no"}:
+        raise KubectlError(
+            f'unknown command "{(flags.args or [""])[0]}" for "kubectl top"'
+            if flags.args
+            else "kubectl top needs pod or node"
+        )
+    if not kubelet.metrics_available(ctx.world):
+        ctx.err.append("error: Metrics API not available\n")
+        ctx.code = 1
+        return
+    usage = kubelet.usage_all(ctx.world)
+    if flags.args[0].startswith("no"):
+        _top_nodes(ctx, flags, usage)
+    else:
+        _top_pods(ctx, flags, usage)
+
+
+def _top_pods(ctx: Ctx, flags: Parsed, usage: dict[str, list[tuple[str, int, int]]]) -> None:
+    from learn.sim.kubectl.selectors import parse_labels
+
+    all_ns = flags.on("all-namespaces")
+    match = parse_labels(flags.text("selector"))
+    pods = [
+        p
+        for p in ctx.store.list("pods", None if all_ns else ctx.namespace)
+        if match((p.get("metadata") or {}).get("labels") or {})
+    ]
+    names = flags.args[1:]
+    if names:
+        pods = [p for p in pods if p["metadata"]["name"] in names]
+        if not pods:
+            raise ApiError("NotFound", f'pods "{names[0]}" not found')
+    if not pods:
+        ctx.err.append(
+            "No resources found\n"
+            if all_ns
+            else f"No resources found in {ctx.namespace} namespace.\n"
+        )
+        return
+    rows: list[list[str]] = []
+    for pod in pods:
+        got = usage.get(pod["metadata"].get("uid", ""))
+        if got is None:
+            continue
+        ns = [pod["metadata"].get("namespace", "")] if all_ns else []
+        if flags.on("containers"):
+            for name, cpu, memory in got:
+                rows.append(
+                    [*ns, pod["metadata"]["name"], name, f"{cpu}m", f"{memory // (1024 * 1024)}Mi"]
+                )
+        else:
+            cpu = sum(c for _, c, _ in got)
+            memory = sum(m for _, _, m in got)
+            rows.append([*ns, pod["metadata"]["name"], f"{cpu}m", f"{memory // (1024 * 1024)}Mi"])
+    if not rows:
+        raise KubectlError("metrics not available yet")
+    if flags.text("sort-by") in {"cpu", "memory"}:
+        column = -2 if flags.text("sort-by") == "cpu" else -1
+        rows.sort(key=lambda r: -int(r[column].rstrip("mMi")))
+    head = ["NAMESPACE"] if all_ns else []
+    head += ["POD", "NAME"] if flags.on("containers") else ["NAME"]
+    head += ["CPU(cores)", "MEMORY(bytes)"]
+    ctx.print(printers.render(([] if flags.on("no-headers") else [head]) + rows))
+
+
+def _top_nodes(ctx: Ctx, flags: Parsed, usage: dict[str, list[tuple[str, int, int]]]) -> None:
+    from learn.sim.kube import quantity
+
+    by_node: dict[str, tuple[int, int]] = {}
+    for pod in ctx.store.list("pods"):
+        node = (pod.get("spec") or {}).get("nodeName")
+        got = usage.get(pod["metadata"].get("uid", ""))
+        if not node or got is None:
+            continue
+        cpu, memory = by_node.get(node, (0, 0))
+        by_node[node] = (cpu + sum(c for _, c, _ in got), memory + sum(m for _, _, m in got))
+    rows = (
+        []
+        if flags.on("no-headers")
+        else [["NAME", "CPU(cores)", "CPU(%)", "MEMORY(bytes)", "MEMORY(%)"]]
+    )
+    for node in ctx.store.list("nodes"):
+        name = node["metadata"]["name"]
+        if flags.args[1:] and name not in flags.args[1:]:
+            continue
+        allocatable = (node.get("status") or {}).get("allocatable") or {}
+        cpu, memory = by_node.get(name, (0, 0))
+        cpu_cap = quantity.parse(str(allocatable.get("cpu", "1"))).milli() or 1
+        mem_cap = quantity.parse(str(allocatable.get("memory", "1"))).integer() or 1
+        rows.append(
+            [
+                name,
+                f"{cpu}m",
+                f"{cpu * 100 // cpu_cap}%",
+                f"{memory // (1024 * 1024)}Mi",
+                f"{memory * 100 // mem_cap}%",
+            ]
+        )
+    ctx.print(printers.render(rows))
 
 
 # --------------------------------------------------------------------------- explain
