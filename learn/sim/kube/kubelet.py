@@ -33,8 +33,10 @@ What the kubelet knows beyond the Pod's status lives in `state["kubelet"]`:
     ips     {node: last host number handed out}
     volumes {"<namespace>/<claim>": {files...}, ...}  data of PersistentVolumeClaims
 
-A container runtime records what its process does (the program's `Run`, as plain data), when
-it started, its restarts and back-off, and its probe results. Time moves only through timers
+A container runtime records what its process does (the program's `Run`, as plain data:
+`run`, with `started_at` in ms), the run before the last restart (`previous`: run,
+started_at, finished_at; what `kubectl logs --previous` shows), its restarts and back-off,
+and its probe results. Time moves only through timers
 ("kubelet-wake", one per Pod, at the next moment something is due).
 """
 
@@ -918,6 +920,12 @@ class Kubelet:
         return until
 
     def _restart(self, c: Obj) -> None:
+        # What `kubectl logs --previous` reads: the run that just ended, and when.
+        c["previous"] = {
+            "run": c.get("run"),
+            "started_at": c.get("started_at"),
+            "finished_at": c.get("finished_at"),
+        }
         c["last"] = {
             "terminated": {
                 k: v
