@@ -10,6 +10,7 @@ import pytest
 
 from learn.sim import Sandbox, images
 from learn.sim.docker import cli, engine
+from learn.sim.world import World
 
 # docker/cli cli/command/formatter/container_test.go, TestDisplayablePorts: (ports as
 # (IP, PublicPort, PrivatePort, Type), expected PORTS column).
@@ -404,3 +405,19 @@ def test_a_pushed_image_runs_in_the_cluster_and_an_unpushed_tag_does_not() -> No
     _, pods = box.run("kubectl get pods")
     status = {line.split()[0].split("-")[0]: line.split()[2] for line in pods.splitlines()[1:]}
     assert status == {"site": "Running", "nope": "ImagePullBackOff"}
+
+
+def test_logs_of_a_long_loop_keep_the_newest_lines() -> None:
+    box = Sandbox.new()
+    box.run(
+        "docker run -d --name loop busybox:1.36 sh -c 'while true; do echo tick; sleep 1; done'"
+    )
+    for _ in range(4):
+        box.run("sleep 900")
+    _, out = box.run("docker logs loop")
+    assert len(out.splitlines()) == engine.MAX_LOG_LINES
+    _, last = box.run("docker logs -t --tail 1 loop")
+    moment = World.parse_timestamp(last.split(".")[0] + "Z")
+    assert last.endswith(" tick\n")
+    assert box.now * 1000 - 1000 <= moment <= box.now * 1000  # the tick of the last second
+    assert box.run("docker logs --tail 2 loop") == (0, "tick\ntick\n")

@@ -929,11 +929,14 @@ def _logs_text(
 ) -> str:
     names = {c["id"]: c["name"].removeprefix(f"{project.name}-") for c in containers}
     width = max((len(n) for n in names.values()), default=0) + 1
-    out = []
-    for c in containers:
-        for line in engine.logs(world, c, tail=tail):
-            out.append(f"{names[c['id']]:<{width}} | {line}")
-    return "".join(line + "\n" for line in out)
+    entries: list[tuple[int, int, str]] = []
+    for order, c in enumerate(containers):
+        lines = engine.log_entries(world, c)
+        if tail is not None:
+            lines = lines[-tail:] if tail > 0 else []
+        entries += [(at, order, f"{names[c['id']]:<{width}} | {line}") for at, line in lines]
+    # The containers' lines as they came, one stream (by moment, then container).
+    return "".join(text + "\n" for _at, _order, text in sorted(entries))
 
 
 def cmd_down(world: World, project: Project, args: list[str]) -> tuple[int, str, str]:

@@ -1023,10 +1023,9 @@ def remove(world: World, container: dict[str, Any], *, volumes: bool = False) ->
                 docker["volumes"].pop(mount["name"], None)
 
 
-def logs(
-    world: World, container: Mapping[str, Any], *, tail: int | None = None, timestamps: bool = False
-) -> list[str]:
-    """What the container's processes printed up to now, oldest first (all its runs)."""
+def log_entries(world: World, container: Mapping[str, Any]) -> list[tuple[int, str]]:
+    """(moment, line) for what the container's processes printed up to now, oldest first,
+    across all its runs; at most MAX_LOG_LINES, the newest kept."""
     out: list[tuple[int, str]] = []
     for run in container["runs"]:
         started = int(run["started"])
@@ -1036,20 +1035,28 @@ def logs(
             if at <= limit:
                 out.append((started + at, line))
         repeat = run.get("repeat")
-        if repeat:
+        if repeat and repeat[0] and repeat[1]:
             period, items = repeat
-            last_line = max((at for at, _ in run["lines"]), default=0)
-            t0 = last_line
-            cycles = 0
             # The loop's first round starts where the lines before it end; a round prints
             # its lines as their moments come, so a round in progress shows what it has.
-            while period and t0 <= limit and cycles < MAX_LOG_LINES:
+            t0 = max((at for at, _ in run["lines"]), default=0)
+            if t0 <= limit:
+                rounds = (limit - t0) // period + 1
+                skip = max(0, rounds - MAX_LOG_LINES // len(items) - 1)
+                t0 += skip * period
+            while t0 <= limit:
                 for at, line in items:
                     if t0 + at <= limit:
                         out.append((started + t0 + at, line))
                 t0 += period
-                cycles += 1
-    out = out[-MAX_LOG_LINES:]
+    return out[-MAX_LOG_LINES:]
+
+
+def logs(
+    world: World, container: Mapping[str, Any], *, tail: int | None = None, timestamps: bool = False
+) -> list[str]:
+    """`docker logs`: the lines, oldest first, the last `tail` of them if given."""
+    out = log_entries(world, container)
     if tail is not None:
         out = out[-tail:] if tail > 0 else []
     if timestamps:
