@@ -878,3 +878,29 @@ def test_get_and_describe_dash_f_look_where_the_manifest_says(box: Sandbox) -> N
     assert out.splitlines()[1].split() == ["Namespace:", "staging"]
     box.put("noname.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {}\n")
     assert box.run("kubectl get -f noname.yaml") == (1, "error: resource name may not be empty\n")
+
+
+def test_kubectl_patches_so_rbac_is_asked_about_patch(box: Sandbox) -> None:
+    # label, annotate, scale, set image, rollout and apply (on a live object) send PATCH.
+    box.run("kubectl apply -f -", stdin=WEB)
+    box.run("kubectl create role patcher --verb=get,patch --resource=deployments,deployments/scale")
+    box.run("kubectl create rolebinding patcher --role=patcher --user=jane")
+    box.run("kubectl create role updater --verb=get,update --resource=deployments")
+    box.run("kubectl create rolebinding updater --role=updater --user=bob")
+    assert box.run("kubectl label deploy web a=b --as=jane") == (0, "deployment.apps/web labeled\n")
+    assert box.run("kubectl scale deploy web --replicas=3 --as=jane") == (
+        0,
+        "deployment.apps/web scaled\n",
+    )
+    assert box.run("kubectl label deploy web c=d --as=bob") == (
+        1,
+        'Error from server (Forbidden): deployments.apps "web" is forbidden: User "bob" cannot patch resource "deployments" in API group "apps" in the namespace "default"\n',
+    )
+    code, out = box.run("kubectl apply -f - --as=eve", stdin=WEB)
+    assert code == 1
+    assert out.startswith(
+        "Error from server (Forbidden): error when retrieving current configuration of:\n"
+    )
+    assert out.endswith(
+        'from server for: "STDIN": deployments.apps "web" is forbidden: User "eve" cannot get resource "deployments" in API group "apps" in the namespace "default"\n'
+    )

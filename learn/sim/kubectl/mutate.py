@@ -203,7 +203,16 @@ def _apply_one(
 ) -> None:
     store = ctx.store
     name = _name(obj)
-    ctx.store.authorize(ctx.user, "get", resource, namespace, name)
+    try:
+        ctx.store.authorize(ctx.user, "get", resource, namespace, name)
+    except ApiError as exc:
+        raise KubectlError(
+            f"Error from server ({exc.reason}): error when retrieving current configuration of:\n"
+            f'Resource: "{resource.api_version}, Resource={resource.name}", GroupVersionKind: "{resource.api_version}, Kind={resource.kind}"\n'
+            f'Name: "{name}", Namespace: "{namespace}"\n'
+            f'from server for: "{manifest.source}": {exc.message}\n',
+            raw=True,
+        ) from None
     live = store.get(resource, namespace, name)
     config = _with_last_applied(obj)
     if live is None:
@@ -232,7 +241,7 @@ def _apply_one(
         verb = "unchanged" if merged == live else "configured"
         report(ctx, flags, resource, merged, verb, dry_run)
         return
-    updated = store.update(merged, user=ctx.user, dry_run=dry_run == "server")
+    updated = ctx.patch(merged, dry_run=dry_run == "server")
     same = (
         updated.get("metadata", {}).get("resourceVersion")
         == live["metadata"].get("resourceVersion")
@@ -461,16 +470,8 @@ def run_scale(ctx: Ctx, flags: Parsed) -> None:
         new = copy.deepcopy(obj)
         new.setdefault("spec", {})["replicas"] = replicas
         try:
-            ctx.store.authorize(
-                ctx.user,
-                "update",
-                resource,
-                new["metadata"].get("namespace", ""),
-                _name(obj),
-                "scale",
-            )
             if dry_run != "client":
-                ctx.store.update(new, user=None, dry_run=dry_run == "server")
+                ctx.patch(new, subresource="scale", dry_run=dry_run == "server")
         except ApiError as exc:
             ctx.api_error(exc)
             continue
@@ -541,7 +542,7 @@ def run_set_image(ctx: Ctx, flags: Parsed) -> None:
             continue
         try:
             if dry_run != "client":
-                new = ctx.store.update(new, user=ctx.user, dry_run=dry_run == "server")
+                new = ctx.patch(new, dry_run=dry_run == "server")
         except ApiError as exc:
             ctx.api_error(exc)
             continue
@@ -616,7 +617,7 @@ def run_label(ctx: Ctx, flags: Parsed, *, field: str) -> None:
         changed = values != current
         try:
             if changed and dry_run != "client":
-                new = ctx.store.update(new, user=ctx.user, dry_run=dry_run == "server")
+                new = ctx.patch(new, dry_run=dry_run == "server")
         except ApiError as exc:
             ctx.api_error(exc)
             continue
@@ -798,7 +799,7 @@ def run_cordon(ctx: Ctx, flags: Parsed, *, unschedulable: bool) -> None:
         else:
             new.setdefault("spec", {}).pop("unschedulable", None)
         if dry_run != "client":
-            ctx.store.update(new, user=ctx.user, dry_run=dry_run == "server")
+            ctx.patch(new, dry_run=dry_run == "server")
         ctx.print(
             f"node/{name} {'cordoned' if unschedulable else 'uncordoned'}{_suffix(dry_run)}\n"
         )
@@ -816,7 +817,7 @@ def run_drain(ctx: Ctx, flags: Parsed) -> None:
             new = copy.deepcopy(node)
             new.setdefault("spec", {})["unschedulable"] = True
             if dry_run != "client":
-                ctx.store.update(new, user=ctx.user, dry_run=dry_run == "server")
+                ctx.patch(new, dry_run=dry_run == "server")
             ctx.print(f"node/{name} cordoned{_suffix(dry_run)}\n")
         else:
             ctx.print(f"node/{name} already cordoned\n")
@@ -972,7 +973,7 @@ def run_taint(ctx: Ctx, flags: Parsed) -> None:
         if not taints:
             new["spec"].pop("taints")
         if dry_run != "client":
-            ctx.store.update(new, user=ctx.user, dry_run=dry_run == "server")
+            ctx.patch(new, dry_run=dry_run == "server")
         verb = (
             "untainted" if removes and not adds else ("modified" if adds and removes else "tainted")
         )

@@ -331,7 +331,7 @@ def run_undo(ctx: Ctx, flags: Parsed) -> None:
         }
         if annotations:
             new["metadata"].setdefault("annotations", {}).update(annotations)
-        ctx.store.update(new, user=ctx.user)
+        ctx.patch(new)
         ctx.print(f"{resource.kind_qualified}/{name} rolled back\n")
 
 
@@ -360,7 +360,7 @@ def run_restart(ctx: Ctx, flags: Parsed) -> None:
         template.setdefault("metadata", {}).setdefault("annotations", {})[
             "kubectl.kubernetes.io/restartedAt"
         ] = ctx.world.timestamp()
-        ctx.store.update(new, user=ctx.user)
+        ctx.patch(new)
         ctx.print(f"{resource.kind_qualified}/{name} restarted\n")
 
 
@@ -378,7 +378,7 @@ def run_pause(ctx: Ctx, flags: Parsed, *, paused: bool) -> None:
         else:
             new["spec"].pop("paused", None)
         try:
-            ctx.store.update(new, user=ctx.user)
+            ctx.patch(new)
         except ApiError as exc:
             ctx.api_error(exc)
             continue
