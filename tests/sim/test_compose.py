@@ -406,3 +406,17 @@ def test_same_commands_same_output_and_an_exact_round_trip() -> None:
     copy = Sandbox.load(first.dump())
     later = ["sleep 30", "docker compose ps", "docker compose down -v", "docker volume ls"]
     assert [copy.run(c) for c in later] == [first.run(c) for c in later]
+
+
+# docker/compose pkg/e2e/config_test.go, TestLocalComposeConfig: the port shorthand expanded in
+# the YAML and the JSON renderings (the fixture's `- ${PORT:-8080}:80`).
+def test_config_renders_the_resolved_model_upstream_case() -> None:
+    box = box_with("services:\n  test:\n    image: nginx\n    ports:\n      - ${PORT:-8080}:80\n")
+    code, out = box.run("docker compose config")
+    assert code == 0
+    assert (
+        "\n    ports:\n      - mode: ingress\n        target: 80\n"
+        '        published: "8080"\n        protocol: tcp' in out
+    )
+    _, as_json = box.run("docker compose config --format json")
+    assert '"published": "8080"' in as_json

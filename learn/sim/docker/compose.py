@@ -30,6 +30,8 @@ import shlex
 from dataclasses import dataclass, field
 from typing import Any
 
+import yaml
+
 from learn.sim import clock
 from learn.sim.commandline import Result
 from learn.sim.docker import cli, engine, runtime
@@ -1087,8 +1089,6 @@ def cmd_logs(world: World, project: Project, args: list[str]) -> tuple[int, str,
 
 
 def cmd_config(world: World, project: Project, args: list[str]) -> tuple[int, str, str]:
-    import yaml
-
     parsed = cli.parse(
         args, [Flag("services"), Flag("volumes"), Flag("quiet", "q"), Flag("format", kind="value")]
     )
@@ -1113,7 +1113,7 @@ def cmd_config(world: World, project: Project, args: list[str]) -> tuple[int, st
                 for k, v in sorted(svc.depends_on.items())
             }
         if "environment" in svc.raw:
-            out["environment"] = _environment(world, project, svc)
+            out["environment"] = dict(sorted(_environment(world, project, svc).items()))
         if "command" in svc.raw:
             out["command"] = _words(svc.raw["command"])
         if "ports" in svc.raw:
@@ -1129,8 +1129,16 @@ def cmd_config(world: World, project: Project, args: list[str]) -> tuple[int, st
                 else {"mode": "ingress", "target": port, "published": str(host), "protocol": proto}
                 for ip, host, port, proto in _ports(svc)
             ]
+        if "volumes" in svc.raw:
+            out["volumes"] = [_long_volume(project, v) for v in _volumes(svc)]
+        if "healthcheck" in svc.raw and isinstance(svc.raw["healthcheck"], dict):
+            check = dict(svc.raw["healthcheck"])
+            if isinstance(check.get("test"), str):
+                check["test"] = ["CMD-SHELL", check["test"]]
+            out["healthcheck"] = check
         out["networks"] = {"default": None}
-        services[name] = out
+        # compose-go marshals a service's fields in (nearly) alphabetical order.
+        services[name] = dict(sorted(out.items()))
     doc: dict[str, Any] = {
         "name": project.name,
         "services": services,
@@ -1143,7 +1151,42 @@ def cmd_config(world: World, project: Project, args: list[str]) -> tuple[int, st
         }
     if parsed.get("format") == "json":
         return 0, json.dumps(doc, indent=4) + "\n", ""
-    return 0, yaml.safe_dump(doc, sort_keys=False, default_flow_style=False), ""
+    return 0, yaml.dump(doc, Dumper=_IndentedDumper, sort_keys=False, default_flow_style=False), ""
+
+
+class _IndentedDumper(yaml.SafeDumper):
+    """YAML as compose-go's encoder (go.yaml.in/yaml/v3) writes it: lists indented under
+    their key, a string that would read back as another type in double quotes ("8000")."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)
+
+
+def _go_string(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
+    tag = dumper.resolve(yaml.ScalarNode, data, (True, False))
+    if tag != "tag:yaml.org,2002:str" or data == "":
+        return dumper.represent_scalar("tag:yaml.org,2002:str", data, style='"')
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data)
+
+
+_IndentedDumper.add_representer(str, _go_string)
+
+
+def _long_volume(project: Project, volume: dict[str, Any]) -> dict[str, Any]:
+    """A volume in the long syntax `docker compose config` prints."""
+    out: dict[str, Any] = {"type": volume["type"]}
+    if volume["source"]:
+        source = volume["source"]
+        if volume["type"] == "bind":
+            source = f"/home/learner/{PROJECT_DIR}/{project.path(source)}".rstrip("/")
+        out["source"] = source
+    out["target"] = volume["target"]
+    if volume["read_only"]:
+        out["read_only"] = True
+    out["volume" if volume["type"] == "volume" else "bind"] = (
+        {} if volume["type"] == "volume" else {"create_host_path": True}
+    )
+    return out
 
 
 def cmd_build(world: World, project: Project, args: list[str]) -> tuple[int, str, str]:
