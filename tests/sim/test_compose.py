@@ -94,7 +94,7 @@ def test_up_starts_in_dependency_order_and_prints_plain_progress() -> None:
         "PORTS",
     ]
     assert [r.split()[0] for r in rows[1:]] == ["app-db-1", "app-web-1"]
-    assert "(healthy)" in rows[1]
+    assert "(healthy)" in rows[1] and rows[1].endswith("5432/tcp")  # exposed, not published
     assert rows[2].endswith("0.0.0.0:8000->8000/tcp, [::]:8000->8000/tcp")
     _, logs = box.run("docker compose logs migrate")
     assert "migrate-1  |   Applying migration 0042... OK" in logs

@@ -1043,7 +1043,7 @@ def cmd_ps(world: World, project: Project, args: list[str]) -> tuple[int, str, s
                 c["labels"]["com.docker.compose.service"],
                 fields["RunningFor"],
                 fields["Status"],
-                engine.ports_text(c, []),
+                fields["Ports"],
             ]
         )
     return (
