@@ -406,23 +406,22 @@ def gen_cronjob(ctx: Ctx, flags: Parsed) -> dict[str, Any]:
     }
 
 
+# create_role.go validResourceVerbs: others only draw a warning.
 _VERBS = {
+    "*",
     "get",
+    "delete",
     "list",
-    "watch",
     "create",
     "update",
     "patch",
-    "delete",
+    "watch",
+    "proxy",
     "deletecollection",
     "use",
     "bind",
     "escalate",
     "impersonate",
-    "approve",
-    "sign",
-    "*",
-    "proxy",
 }
 
 
@@ -432,8 +431,9 @@ def gen_role(ctx: Ctx, flags: Parsed, *, cluster: bool) -> dict[str, Any]:
     if not verbs:
         raise KubectlError("at least one verb must be specified")
     for verb in verbs:
+        # create_role.go validate(): a warning, and the role is created all the same.
         if verb not in _VERBS:
-            raise KubectlError(f"invalid verb: '{verb}'")
+            ctx.warn(f"Warning: '{verb}' is not a standard resource verb\n")
     resources = flags.many("resource")
     urls = flags.many("non-resource-url")
     if not resources and not (cluster and urls):
