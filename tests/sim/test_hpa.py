@@ -234,3 +234,48 @@ def test_an_hpa_whose_target_is_missing_says_so() -> None:
         "the HPA controller was unable to get the target's current scale: "
         'deployments.apps "web" not found'
     )
+
+
+LOAD = """apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: load
+spec:
+  replicas: 1
+  selector:
+    matchLabels: {app: load}
+  template:
+    metadata:
+      labels: {app: load}
+    spec:
+      containers:
+      - name: load
+        image: busybox:1.36
+        command: ["sh", "-c", "while sleep 0.01; do wget -q -O- http://web; done"]
+"""
+
+
+def test_a_load_generator_makes_the_hpa_scale_up_and_spread_the_load() -> None:
+    box = Sandbox.new()
+    kubelet.install_metrics_server(box.world)
+    store = Store.of(box.world)
+    web = WEB.replace("replicas: 5", "replicas: 2").replace("cpu: 100m", "cpu: 20m")
+    box.run("kubectl apply -f -", stdin=web)
+    box.run("kubectl expose deployment web --port 80")
+    box.run("sleep 30")
+    box.run("kubectl apply -f -", stdin=LOAD)
+    box.run("sleep 120")
+    hpa_obj = store.require("horizontalpodautoscalers", "default", "web")
+    rescales = [
+        e["message"] for e in store.events_for(hpa_obj) if e["reason"] == "SuccessfulRescale"
+    ]
+    # The loop sends 10 requests/s (a 0.01 s sleep makes it a busy loop, run every 100 ms):
+    # 5m of CPU each, 50m over 2 Pods of 20m is 130 % -> ceil(2.6 x 2) = 6, limited to
+    # max(2 x 2, 4) = 4 this time; then 65 % over 4 -> 6; then 45 %, inside the tolerance.
+    above = "reason: cpu resource utilization (percentage of request) above target"
+    assert rescales == [f"New size: 4; {above}", f"New size: 6; {above}"]
+    assert store.require("deployments", "default", "web")["spec"]["replicas"] == 6
+    current = hpa_obj["status"]["currentMetrics"][0]["resource"]["current"]
+    assert current == {"averageUtilization": 45, "averageValue": "9m"}
+    limited = {c["type"]: c["reason"] for c in hpa_obj["status"]["conditions"]}["ScalingLimited"]
+    assert limited == "DesiredWithinRange"
