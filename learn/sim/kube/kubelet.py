@@ -269,6 +269,12 @@ class PodNet:
         self.namespace = pod["metadata"].get("namespace", "default")
 
     def _service(self, host: str) -> Obj | None:
+        if host[:1].isdigit():
+            # A Service's cluster IP (what WEB_SERVICE_HOST holds), as kube-proxy routes it.
+            for service in self.kubelet.store.list("services"):
+                if (service.get("spec") or {}).get("clusterIP") == host:
+                    return service
+            return None
         parts = host.rstrip(".").split(".")
         name, namespace = parts[0], self.namespace
         if len(parts) >= 2:
