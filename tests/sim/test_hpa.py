@@ -279,3 +279,18 @@ def test_a_load_generator_makes_the_hpa_scale_up_and_spread_the_load() -> None:
     assert current == {"averageUtilization": 45, "averageValue": "9m"}
     limited = {c["type"]: c["reason"] for c in hpa_obj["status"]["conditions"]}["ScalingLimited"]
     assert limited == "DesiredWithinRange"
+
+
+def test_a_behavior_with_no_scale_down_window_scales_down_at_the_next_sync() -> None:
+    box = Sandbox.new()
+    kubelet.install_metrics_server(box.world)
+    store = Store.of(box.world)
+    text = WEB.replace(
+        "  metrics:\n",
+        "  behavior:\n    scaleDown: {stabilizationWindowSeconds: 0}\n  metrics:\n",
+    )
+    box.run("kubectl apply -f -", stdin=text)
+    box.run("sleep 60")
+    # Idle at 1 % of its request: down to minReplicas without the 300 s wait; the default
+    # scale-down policy (100 % per 15 s) allows it in one step.
+    assert store.require("deployments", "default", "web")["spec"]["replicas"] == 2
