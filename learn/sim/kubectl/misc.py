@@ -720,7 +720,15 @@ def run_api_resources(ctx: Ctx, flags: Parsed) -> None:
         rows.append(head)
     seen = set()
     names = []
-    for r in sorted(RESOURCES, key=lambda r: (r.group != "", r.group, r.name)):
+    # api-resources.go sortableResource: by API group unless --sort-by=name|kind (stable).
+    ordered = sorted(RESOURCES, key=lambda r: (r.group, r.name))
+    if flags.text("sort-by") == "name":
+        ordered.sort(key=lambda r: r.name)
+    elif flags.text("sort-by") == "kind":
+        ordered.sort(key=lambda r: r.kind)
+    elif flags.text("sort-by"):
+        raise KubectlError("--sort-by accepts only name or kind")
+    for r in ordered:
         if (r.group, r.name) in seen:
             continue
         seen.add((r.group, r.name))
