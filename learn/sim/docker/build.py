@@ -650,7 +650,7 @@ def _step(
     shown = command.value.strip()
     if command.json_form:
         shown = "[" + ", ".join(f'"{a}"' for a in command.args) + "]"
-    vertex = f"{prefix}RUN {df.expand(shown, {}) if False else shown}"
+    vertex = f"{prefix}RUN {shown}"
     key = _key(
         st.key,
         "RUN",
