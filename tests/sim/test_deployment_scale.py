@@ -1,6 +1,8 @@
-"""Scaling a Deployment in the middle of a rollout: proportional scaling across its
-ReplicaSets, against upstream's table (pkg/controller/deployment/sync_test.go, TestScale,
-17 cases). Each case runs the controller's own `scale` on ReplicaSets stored in a sandbox."""
+"""Scaling a Deployment in the middle of a rollout (proportional scaling across its
+ReplicaSets) and cleaning up old ReplicaSets, against upstream's tables
+(pkg/controller/deployment/sync_test.go: TestScale, 17 cases;
+TestDeploymentController_cleanupDeployment, 6 cases). Each case runs the controller's own
+code on ReplicaSets stored in a sandbox."""
 
 from __future__ import annotations
 
@@ -116,3 +118,57 @@ def test_scale(
     sync.scale(new_rs, [made[o[0]] for o in olds])
     got = {n: store.require("replicasets", "default", n)["spec"]["replicas"] for n in expected}
     assert got == expected, name
+
+
+# pkg/controller/deployment/sync_test.go, TestDeploymentController_cleanupDeployment (6
+# cases): old ReplicaSets (name, spec.replicas, status.replicas, being deleted),
+# revisionHistoryLimit -> how many the controller deletes.
+CLEANUP = [
+    ([("foo-1", 0, 0, False), ("foo-2", 0, 0, False), ("foo-3", 0, 0, False)], 1, 2),
+    ([("foo-1", 0, 0, False), ("foo-2", 0, 1, False), ("foo-3", 1, 0, False), ("foo-4", 1, 1, False)], 0, 1),
+    ([("foo-1", 0, 0, False), ("foo-2", 0, 0, False)], 0, 2),
+    ([("foo-1", 1, 1, False), ("foo-2", 1, 1, False)], 0, 0),
+    ([("foo-1", 0, 0, True)], 0, 0),
+    ([("foo-1", 0, 0, False), ("foo-2", 0, 0, False), ("foo-3", 0, 0, False)], 2**31 - 1, 0),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("olds", "limit", "deletions"), CLEANUP)
+def test_cleanup_deployment(
+    olds: list[tuple[str, int, int, bool]], limit: int, deletions: int
+) -> None:
+    box = Sandbox.new()
+    store = Store.of(box.world)
+    made = []
+    for rs_name, spec_replicas, status_replicas, deleting in olds:
+        labels = {"foo": "bar", "rs": rs_name}
+        rs = store.create(
+            {
+                "apiVersion": "apps/v1",
+                "kind": "ReplicaSet",
+                "metadata": {"name": rs_name, "labels": labels, "finalizers": ["example.com/keep"]},
+                "spec": {
+                    "replicas": spec_replicas,
+                    "selector": {"matchLabels": labels},
+                    "template": _template(labels),
+                },
+            }
+        )
+        with_status = copy_of(rs)
+        with_status["status"] = {"replicas": status_replicas, "observedGeneration": 1}
+        store.update_status(with_status)
+        if deleting:
+            store.delete("replicasets", "default", rs_name)
+        made.append(store.require("replicasets", "default", rs_name))
+    d = _deployment(1)
+    d["spec"]["revisionHistoryLimit"] = limit
+    deployment = store.create(d)
+    sync = dep._Sync(store, copy_of(deployment), list(made), {})
+    sync.cleanup(made)
+    marked = [
+        n
+        for n, *_ in olds
+        if (store.require("replicasets", "default", n)["metadata"].get("deletionTimestamp"))
+    ]
+    already = [n for n, *_, deleting in olds if deleting]
+    assert len(marked) - len(already) == deletions
