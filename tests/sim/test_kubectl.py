@@ -923,3 +923,40 @@ def test_create_role_groups_rules_by_api_group_and_warns_on_unknown_verbs(box: S
         },
         {"apiGroups": ["batch"], "resources": ["jobs"], "verbs": ["get", "watch", "list", "jobs"]},
     ]
+
+
+def test_set_env_and_set_resources(box: Sandbox) -> None:
+    box.run("kubectl apply -f -", stdin=WEB)
+    assert box.run("kubectl set env deployment/web MODE=prod LEVEL=debug") == (
+        0,
+        "deployment.apps/web env updated\n",
+    )
+    assert box.run("kubectl set env deployment/web --list") == (
+        0,
+        "# deployment web, container web\nMODE=prod\nLEVEL=debug\n",
+    )
+    assert box.run("kubectl set env deployment/web LEVEL-") == (
+        0,
+        "deployment.apps/web env updated\n",
+    )
+    code, out = box.run(
+        "kubectl get deploy web -o jsonpath={.spec.template.spec.containers[0].env}"
+    )
+    assert json.loads(out) == [{"name": "MODE", "value": "prod"}]
+    assert box.run(
+        "kubectl set resources deployment web -c=web --limits=cpu=200m,memory=512Mi --requests=cpu=100m"
+    ) == (
+        0,
+        "deployment.apps/web resource requirements updated\n",
+    )
+    code, out = box.run(
+        "kubectl get deploy web -o jsonpath={.spec.template.spec.containers[0].resources}"
+    )
+    assert json.loads(out) == {
+        "limits": {"cpu": "200m", "memory": "512Mi"},
+        "requests": {"cpu": "100m"},
+    }
+    assert box.run("kubectl set resources deployment web") == (
+        1,
+        "error: you must specify an update to requests or limits (in the form of --requests/--limits)\n",
+    )

@@ -38,7 +38,10 @@ def _set(ctx: Ctx, flags: Parsed) -> None:  # pragma: no cover - dispatched to a
     raise KubectlError("kubectl set needs a subcommand")
 
 
-for _sub in ("env", "resources", "selector", "serviceaccount", "subject"):
+command("set env", mutate.SET_ENV_FLAGS)(mutate.run_set_env)
+command("set resources", mutate.SET_RESOURCES_FLAGS)(mutate.run_set_resources)
+
+for _sub in ("selector", "serviceaccount", "subject"):
 
     def _refuse(ctx: Ctx, flags: Parsed, sub: str = _sub) -> None:
         raise KubectlError(

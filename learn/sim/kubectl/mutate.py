@@ -549,6 +549,144 @@ def run_set_image(ctx: Ctx, flags: Parsed) -> None:
         report(ctx, flags, resource, new, "image updated", dry_run)
 
 
+SET_ENV_FLAGS = [
+    *SET_IMAGE_FLAGS,
+    Flag("containers", "c", default="*"),
+    Flag("env", "e", kind="array"),
+    Flag("list", kind="bool"),
+    Flag("from", refused=True),
+    Flag("prefix"),
+    Flag("keys", kind="list"),
+    Flag("overwrite", kind="bool", default=True),
+    Flag("resolve", kind="bool", refused=True),
+]
+SET_RESOURCES_FLAGS = [
+    *SET_IMAGE_FLAGS,
+    Flag("containers", "c", default="*"),
+    Flag("limits"),
+    Flag("requests"),
+]
+
+
+def _matching_containers(pod_spec: dict[str, Any], pattern: str) -> list[dict[str, Any]]:
+    import fnmatch
+
+    return [
+        c
+        for c in [*(pod_spec.get("initContainers") or []), *(pod_spec.get("containers") or [])]
+        if fnmatch.fnmatchcase(str(c.get("name", "")), pattern)
+    ]
+
+
+def run_set_env(ctx: Ctx, flags: Parsed) -> None:
+    """`kubectl set env TYPE/NAME KEY=VALUE ... KEY- [-c CONTAINER] [--list]` (set_env.go)."""
+    pairs = [a for a in flags.args if "=" in a or (a.endswith("-") and "/" not in a and len(a) > 1)]
+    rest = [a for a in flags.args if a not in pairs]
+    sets: dict[str, str] = {}
+    removes: list[str] = []
+    for item in [*pairs, *flags.many("env")]:
+        if "=" in item:
+            key, _, value = item.partition("=")
+            sets[key] = value
+        else:
+            removes.append(item[:-1])
+    if not sets and not removes and not flags.on("list"):
+        raise KubectlError("at least one environment variable must be provided")
+    parsed = Parsed(args=rest, values=flags.values, given=flags.given)
+    dry_run = dry_run_of(flags)
+    for resource, obj in _objects_for(ctx, parsed, "set env"):
+        new = copy.deepcopy(obj)
+        pod_spec = _pod_spec(resource, new)
+        if pod_spec is None:
+            ctx.err.append(f"error: {output.name_of(resource, obj)} does not have a pod template\n")
+            ctx.code = 1
+            continue
+        containers = _matching_containers(pod_spec, flags.text("containers"))
+        if flags.on("list"):
+            for c in containers:
+                ctx.print(f"# {resource.singular} {_name(obj)}, container {c.get('name')}\n")
+                for e in c.get("env") or []:
+                    if e.get("valueFrom"):
+                        ctx.print(f"# {e.get('name')} from: {next(iter(e['valueFrom']))}\n")
+                    else:
+                        ctx.print(f"{e.get('name')}={e.get('value', '')}\n")
+            continue
+        if not containers:
+            ctx.err.append(
+                f'warning: {resource.singular}/{_name(obj)} does not have any containers matching "{flags.text("containers")}"\n'
+            )
+            continue
+        for c in containers:
+            env = [e for e in c.get("env") or [] if e.get("name") not in removes]
+            for key, value in sets.items():
+                for e in env:
+                    if e.get("name") == key:
+                        e.pop("valueFrom", None)
+                        e["value"] = value
+                        break
+                else:
+                    env.append({"name": key, "value": value})
+            if env:
+                c["env"] = env
+            else:
+                c.pop("env", None)
+        try:
+            if dry_run != "client":
+                new = ctx.patch(new, dry_run=dry_run == "server")
+        except ApiError as exc:
+            ctx.api_error(exc)
+            continue
+        report(ctx, flags, resource, new, "env updated", dry_run)
+
+
+def _requirements(text: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for part in text.split(","):
+        if not part:
+            continue
+        key, sep, value = part.partition("=")
+        if not sep or not key or not value:
+            raise KubectlError(f"invalid resource requirement: {part}")
+        out[key] = value
+    return out
+
+
+def run_set_resources(ctx: Ctx, flags: Parsed) -> None:
+    """`kubectl set resources TYPE/NAME [-c C] --limits=cpu=200m,memory=512Mi --requests=...`."""
+    limits, requests = _requirements(flags.text("limits")), _requirements(flags.text("requests"))
+    if not limits and not requests:
+        raise KubectlError(
+            "you must specify an update to requests or limits (in the form of --requests/--limits)"
+        )
+    dry_run = dry_run_of(flags)
+    for resource, obj in _objects_for(ctx, flags, "set resources"):
+        new = copy.deepcopy(obj)
+        pod_spec = _pod_spec(resource, new)
+        if pod_spec is None:
+            ctx.err.append(f"error: {output.name_of(resource, obj)} does not have a pod template\n")
+            ctx.code = 1
+            continue
+        containers = _matching_containers(pod_spec, flags.text("containers"))
+        if not containers:
+            ctx.err.append(
+                f'warning: {resource.singular}/{_name(obj)} does not have any containers matching "{flags.text("containers")}"\n'
+            )
+            continue
+        for c in containers:
+            res = c.setdefault("resources", {})
+            if limits:
+                res.setdefault("limits", {}).update(limits)
+            if requests:
+                res.setdefault("requests", {}).update(requests)
+        try:
+            if dry_run != "client":
+                new = ctx.patch(new, dry_run=dry_run == "server")
+        except ApiError as exc:
+            ctx.api_error(exc)
+            continue
+        report(ctx, flags, resource, new, "resource requirements updated", dry_run)
+
+
 # --------------------------------------------------------------------------- label / annotate
 
 META_FLAGS = [
