@@ -433,18 +433,38 @@ def _from_vertex(
         out.cached()
         return
     _remember(docker, from_key, {"size": 0})
-    out.done(max(300, int(record["size"] / (60 * MB) * 1000)))
+    # The layers come down (compressed, about a third of the image) and are extracted.
+    import hashlib
+
+    total = max(300, int(record["size"] / (60 * MB) * 1000))
+    shares = (0.6, 0.3, 0.1)
+    layers = [
+        (
+            "sha256:" + hashlib.sha256(f"{record['id']}:{i}".encode()).hexdigest(),
+            int(record["size"] * share / 3),
+        )
+        for i, share in enumerate(shares)
+    ]
+    for digest, size in layers:
+        shown = _bytes(size)
+        out.add(
+            f"{digest} {shown} / {shown} {total * size / max(1, record['size'] / 3) / 1000:.1f}s done"
+        )
+    for digest, size in layers:
+        out.add(f"extracting {digest} {0.1 + size / (200 * MB):.1f}s done")
+    out.done(total)
 
 
 def _bytes(size: int) -> str:
-    """BuildKit progress sizes (go-units HumanSize: %.4g and decimal units)."""
+    """BuildKit's progress sizes (util/progress/progressui/printer.go: `%.2f` of
+    tonistiigi/units.Bytes, decimal units): 254B, 1.40kB, 29.13MB."""
     units = ["B", "kB", "MB", "GB"]
     value = float(size)
     i = 0
     while value >= 1000 and i < len(units) - 1:
         value /= 1000
         i += 1
-    return f"{value:.4g}{units[i]}" if i else f"{size}B"
+    return f"{value:.2f}{units[i]}" if i else f"{size}B"
 
 
 def _empty_config() -> dict[str, Any]:
