@@ -4,7 +4,7 @@ Source: kubernetes/kubernetes pkg/printers/internalversion/printers_test.go — 
 (21 cases), TestPrintPodWithRestartableInitContainer (5), TestPrintPodwide (first case),
 TestPrintServiceLoadBalancer (5), TestPrintNodeStatus (9), TestPrintNodeRole (3), TestPrintNodeName
 (2), TestPrintNodeOSImage, KernelVersion, ContainerRuntimeVersion (2 each), ExternalIP and
-InternalIP (3 each), and the tabwriter layout kubectl prints them with
+InternalIP (3 each), TestPrintHPA (first 8), and the tabwriter layout kubectl prints them with
 (printers.GetNewTabWriter: minwidth 6, padding 3; describe's tabbedString: padding 2).
 Go structs are written as the JSON the API returns; `time.Now().Add(-10 * time.Second)` is
 ten seconds before the simulated now.
@@ -826,3 +826,117 @@ def test_node_wide_row(obj: dict[str, Any], want: list[str]) -> None:
 def test_node_case_counts() -> None:
     # 9 status + 3 role + 2 name; 2 OS image + 2 kernel + 2 runtime + 3 external + 3 internal
     assert (len(NODES), len(WIDE_NODES)) == (14, 12)
+
+
+def hpa(
+    metrics: list[dict[str, Any]] | None = None,
+    current: list[dict[str, Any]] | None = None,
+    *,
+    min_replicas: int | None = 2,
+) -> dict[str, Any]:
+    spec: dict[str, Any] = {
+        "scaleTargetRef": {"name": "some-rc", "kind": "ReplicationController"},
+        "maxReplicas": 10,
+    }
+    if min_replicas is not None:
+        spec["minReplicas"] = min_replicas
+    if metrics:
+        spec["metrics"] = metrics
+    status: dict[str, Any] = {"currentReplicas": 4, "desiredReplicas": 5}
+    if current:
+        status["currentMetrics"] = current
+    return {
+        "apiVersion": "autoscaling/v2",
+        "kind": "HorizontalPodAutoscaler",
+        "metadata": {"name": "some-hpa"},
+        "spec": spec,
+        "status": status,
+    }
+
+
+def ext(target: dict[str, str]) -> dict[str, Any]:
+    return {
+        "type": "External",
+        "external": {"metric": {"name": "some-external-metric"}, "target": target},
+    }
+
+
+def ext_now(current: dict[str, str]) -> dict[str, Any]:
+    return {
+        "type": "External",
+        "external": {"metric": {"name": "some-external-metric"}, "current": current},
+    }
+
+
+PODS = {
+    "type": "Pods",
+    "pods": {
+        "metric": {"name": "some-pods-metric"},
+        "target": {"type": "AverageValue", "averageValue": "100m"},
+    },
+}
+PODS_NOW = {
+    "type": "Pods",
+    "pods": {"metric": {"name": "some-pods-metric"}, "current": {"averageValue": "50m"}},
+}
+OBJ = {
+    "type": "Object",
+    "object": {
+        "describedObject": {"name": "some-service", "kind": "Service"},
+        "metric": {"name": "some-service-metric"},
+        "target": {"type": "Value", "value": "100m"},
+    },
+}
+REF = ["some-hpa", "ReplicationController/some-rc"]
+
+# TestPrintHPA (its first eight cases; Columns: Name, Reference, Targets, MinPods, MaxPods,
+# Replicas, Age)
+HPAS = [
+    (hpa(min_replicas=None), [*REF, "<none>", "<unset>", "10", "4", "<unknown>"]),
+    (
+        hpa([ext({"type": "AverageValue", "averageValue": "100m"})]),
+        [*REF, "<unknown>/100m (avg)", "2", "10", "4", "<unknown>"],
+    ),
+    (
+        hpa(
+            [ext({"type": "AverageValue", "averageValue": "100m"})],
+            [ext_now({"averageValue": "50m"})],
+        ),
+        [*REF, "50m/100m (avg)", "2", "10", "4", "<unknown>"],
+    ),
+    (
+        hpa([ext({"type": "Value", "value": "100m"})]),
+        [*REF, "<unknown>/100m", "2", "10", "4", "<unknown>"],
+    ),
+    (
+        hpa([ext({"type": "Value", "value": "100m"})], [ext_now({"value": "50m"})]),
+        [*REF, "50m/100m", "2", "10", "4", "<unknown>"],
+    ),
+    (hpa([PODS]), [*REF, "<unknown>/100m", "2", "10", "4", "<unknown>"]),
+    (hpa([PODS], [PODS_NOW]), [*REF, "50m/100m", "2", "10", "4", "<unknown>"]),
+    (hpa([OBJ]), [*REF, "<unknown>/100m", "2", "10", "4", "<unknown>"]),
+]
+
+
+@pytest.mark.parametrize(("obj", "want"), HPAS)
+def test_hpa_row(obj: dict[str, Any], want: list[str]) -> None:
+    resource = lookup("hpa")
+    assert resource is not None
+    assert printers.row(world(), resource, obj, wide=False) == want
+
+
+def test_hpa_resource_metric_as_the_course_writes_it() -> None:
+    cpu = {
+        "type": "Resource",
+        "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": 50}},
+    }
+    now = {
+        "type": "Resource",
+        "resource": {"name": "cpu", "current": {"averageUtilization": 30, "averageValue": "15m"}},
+    }
+    assert printers.format_hpa_metrics([cpu], []) == "cpu: <unknown>/50%"
+    assert printers.format_hpa_metrics([cpu], [now]) == "cpu: 30%/50%"
+    assert (
+        printers.format_hpa_metrics([cpu, cpu, cpu], [now, now, now])
+        == "cpu: 30%/50%, cpu: 30%/50% + 1 more..."
+    )
