@@ -914,6 +914,36 @@ def describe_job(ctx: Ctx, job: Obj) -> str:
     return w.text()
 
 
+def _other_metric(w: W, metric: Mapping[str, Any], status: Mapping[str, Any]) -> None:
+    """describeHorizontalPodAutoscalerV2's lines for External, Pods and Object metrics."""
+    kind = metric.get("type")
+    if kind == "Pods":
+        source = metric.get("pods") or {}
+        now = ((status.get("pods") or {}).get("current") or {}).get("averageValue", "<unknown>")
+        target = (source.get("target") or {}).get("averageValue")
+        w.write(1, f'"{(source.get("metric") or {}).get("name")}" on pods:\t{now} / {target}\n')
+        return
+    if kind in {"External", "Object"}:
+        key = "external" if kind == "External" else "object"
+        source = metric.get(key) or {}
+        target = source.get("target") or {}
+        current = (status.get(key) or {}).get("current") or {}
+        name = (source.get("metric") or {}).get("name")
+        if kind == "External":
+            head = f'"{name}" '
+        else:
+            described = source.get("describedObject") or {}
+            head = f'"{name}" on {described.get("kind")}/{described.get("name")} '
+        if target.get("averageValue") is not None:
+            now = current.get("averageValue", "<unknown>")
+            w.write(1, f"{head}(target average value):\t{now} / {target['averageValue']}\n")
+        else:
+            now = current.get("value", "<unknown>")
+            w.write(1, f"{head}(target value):\t{now} / {target.get('value')}\n")
+        return
+    w.write(1, f"<unknown metric type {kind}>\n")
+
+
 def describe_hpa(ctx: Ctx, hpa: Obj) -> str:
     w = W()
     meta, spec, status = hpa.get("metadata") or {}, hpa.get("spec") or {}, hpa.get("status") or {}
@@ -928,9 +958,7 @@ def describe_hpa(ctx: Ctx, hpa: Obj) -> str:
     current = status.get("currentMetrics") or []
     for i, metric in enumerate(spec.get("metrics") or []):
         if metric.get("type") != "Resource":
-            w.write(
-                1, f"{str(metric.get('type', '')).lower()} metric:\t<not shown in this sandbox>\n"
-            )
+            _other_metric(w, metric, current[i] if i < len(current) else {})
             continue
         resource = metric.get("resource") or {}
         target = resource.get("target") or {}
