@@ -960,3 +960,11 @@ def test_set_env_and_set_resources(box: Sandbox) -> None:
         1,
         "error: you must specify an update to requests or limits (in the form of --requests/--limits)\n",
     )
+
+
+def test_endpoints_carry_the_api_servers_deprecation_warning(box: Sandbox) -> None:
+    code, out = box.run("kubectl get endpoints")
+    assert code == 0
+    assert out.startswith(
+        "Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice\n"
+    )

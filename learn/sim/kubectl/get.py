@@ -337,6 +337,11 @@ def run_get(ctx: Ctx, flags: Parsed) -> None:
     if flags.on("watch") or flags.on("watch-only"):
         _watch(ctx, flags, found, with_kind)
         return
+    if any(t.resource.name == "endpoints" for t in found):
+        # The API server's deprecation warning (KEP-4974), which kubectl prints as it arrives.
+        ctx.warn(
+            "Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice\n"
+        )
     objects, errors = collect(ctx, flags, found)
     _sort(ctx, flags, objects)
     if errors:
