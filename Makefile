@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint check sync install demo bench-labs bench-dashboard loadtest clean
+.PHONY: run test lint check sync install demo bench-labs bench-dashboard bench-sim loadtest clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,9 @@ bench-dashboard: $(STAMP)
 
 bench-labs: $(STAMP)
 	$(BIN)/python scripts/bench_labs.py
+
+bench-sim: $(STAMP)
+	$(BIN)/python scripts/bench_sim.py
 
 loadtest: $(STAMP)
 	$(BIN)/python scripts/loadtest.py

@@ -109,6 +109,9 @@ class _Out:
     follow: str | None = None
     partial: str = ""
     repeat: tuple[int, list[tuple[int, str]]] | None = None
+    # Requests a loop sends for ever: (host, port, path, per second), for the cluster's
+    # usage model (the HPA, `kubectl top`).
+    load: list[tuple[str, int, str, float]] = field(default_factory=list)
 
     def emit(self, text: str) -> None:
         self.partial += text
@@ -236,6 +239,11 @@ def _run_statement(p: Process, words: list[str], out: _Out, budget: list[int]) -
             # A busy loop with no sleep: real shells spin a CPU; the sandbox says so plainly.
             period = 100
         out.forever = True
+        for _sep, statement in body_statements:
+            if statement and statement[0].rsplit("/", 1)[-1] == "wget":
+                target = _wget_target([w for w in statement[1:] if not w.startswith("-")])
+                if target is not None:
+                    out.load.append((*target, 1000 / period))
         out.repeat = (period, [(at - start, line) for at, line in out.lines[first:]])
         del out.lines[first:]
         return
@@ -509,6 +517,16 @@ def _test(p: Process, items: list[str]) -> bool:
     return False
 
 
+def _wget_target(urls: list[str]) -> tuple[str, int, str] | None:
+    if not urls:
+        return None
+    url = urls[-1] if "://" in urls[-1] else "http://" + urls[-1]
+    match = re.match(r"^http://([^/:]+)(?::(\d+))?(/.*)?$", url)
+    if not match:
+        return None
+    return match.group(1), int(match.group(2) or 80), match.group(3) or "/"
+
+
 def _wget(p: Process, args: list[str]) -> tuple[int, str, int, str]:
     urls = [
         a for a in args if "://" in a or (not a.startswith("-") and a not in {"-", "/dev/null"})
@@ -616,6 +634,7 @@ def run_script(p: Process) -> Run:
     )
     if out.repeat is not None:
         run.repeat = out.repeat
+    run.load = list(out.load)
     if not out.forever:
         run.exits_after = out.t
         run.exit_code = out.code

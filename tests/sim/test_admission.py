@@ -561,3 +561,42 @@ def test_a_job_selects_its_pods_by_its_own_uid(store: api.Store) -> None:
 def test_a_client_uid_is_replaced(store: api.Store) -> None:
     obj = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c", "uid": "mine"}}
     assert store.create(obj, user=api.ADMIN)["metadata"]["uid"] != "mine"
+
+
+def test_a_deleted_default_service_account_comes_back() -> None:
+    box = Sandbox.new()
+    store = api.Store.of(box.world)
+    store.delete("serviceaccounts", "default", "default", user=api.ADMIN)
+    box.advance(1)
+    assert store.get("serviceaccounts", "default", "default") is not None
+
+
+def test_a_node_port_in_use_is_refused(store: api.Store) -> None:
+    # The node-port allocator (pkg/registry/core/service/portallocator): ErrAllocated.
+    def svc(name: str) -> dict[str, Any]:
+        return {
+            "apiVersion": "v1",
+            "kind": "Service",
+            "metadata": {"name": name},
+            "spec": {
+                "type": "NodePort",
+                "selector": {"app": name},
+                "ports": [{"port": 80, "nodePort": 30080}],
+            },
+        }
+
+    store.create(svc("web"), user=api.ADMIN)
+    with pytest.raises(api.ApiError) as refused:
+        store.create(svc("api"), user=api.ADMIN)
+    assert (
+        refused.value.reason,
+        refused.value.causes[0]["field"],
+        refused.value.causes[0]["message"],
+    ) == (
+        "Invalid",
+        "spec.ports[0].nodePort",
+        "Invalid value: 30080: provided port is already allocated",
+    )
+    # Re-applying the first keeps its own port.
+    again = copy.deepcopy(store.require("services", "default", "web"))
+    assert store.update(again, user=api.ADMIN)["spec"]["ports"][0]["nodePort"] == 30080

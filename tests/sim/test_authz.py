@@ -300,3 +300,32 @@ def test_policy_follows_changes(store: api.Store) -> None:
         },
     )
     assert authz.policy_of(store) is not before
+
+
+def test_a_learners_clusterrole_aggregates_into_view() -> None:
+    # pkg/controller/clusterroleaggregation: view's rules become the union of the roles
+    # labelled aggregate-to-view, the learner's included.
+    box = Sandbox.new()
+    store = api.Store.of(box.world)
+    store.create(
+        {
+            "apiVersion": "rbac.authorization.k8s.io/v1",
+            "kind": "ClusterRole",
+            "metadata": {
+                "name": "widgets-view",
+                "labels": {"rbac.authorization.k8s.io/aggregate-to-view": "true"},
+            },
+            "rules": [{"apiGroups": ["example.com"], "resources": ["widgets"], "verbs": ["get"]}],
+        },
+        user=api.ADMIN,
+    )
+    box.advance(1)
+    view = store.require("clusterroles", "", "view")
+    assert {"apiGroups": ["example.com"], "resources": ["widgets"], "verbs": ["get"]} in view[
+        "rules"
+    ]
+    # edit and admin aggregate view, so they gain it too.
+    admin = store.require("clusterroles", "", "admin")
+    assert {"apiGroups": ["example.com"], "resources": ["widgets"], "verbs": ["get"]} in admin[
+        "rules"
+    ]

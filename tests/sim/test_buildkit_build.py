@@ -5,6 +5,7 @@ transcriptions of moby/buildkit's own integration tests."""
 from __future__ import annotations
 
 import json
+import re
 
 from learn.sim import Sandbox
 from learn.sim.docker import engine
@@ -69,6 +70,10 @@ def test_first_build_prints_buildkit_plain_progress_and_names_the_image() -> Non
     ]
     assert "[4/5] RUN pip install --no-cache-dir -r requirements.txt DONE" in steps(out)
     assert "Collecting django" in out and "Collecting gunicorn" in out
+    # The base comes down layer by layer the first time (printer.go: "%.2f / %.2f", then done).
+    assert re.search(r"\n#4 sha256:[0-9a-f]{64} \d+\.\d\dMB / \d+\.\d\dMB \d+\.\ds done\n", out)
+    assert re.search(r"\n#4 extracting sha256:[0-9a-f]{64} \d+\.\ds done\n", out)
+    assert re.search(r"\n#5 transferring context: \d+B done\n", out)
     assert "naming to docker.io/library/web:0.1.0 done\n" in out
     assert out.rstrip().endswith("DONE 0.1s")
     code, listing = box.run("docker images")
@@ -138,7 +143,9 @@ def test_dockerignore_upstream_case() -> None:
     assert code == 0, out
     record = engine.find_image(box.world, "ignored")
     assert record is not None
-    files = {path: engine.state(box.world)["blobs"][blob] for path, blob in record["fs"].items()}
+    files = {
+        path: engine.blob_text(engine.state(box.world), blob) for path, blob in record["fs"].items()
+    }
     assert files == {"/foo": "foo-contents", "/bay": "bay-contents"}
 
 

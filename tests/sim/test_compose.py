@@ -94,7 +94,7 @@ def test_up_starts_in_dependency_order_and_prints_plain_progress() -> None:
         "PORTS",
     ]
     assert [r.split()[0] for r in rows[1:]] == ["app-db-1", "app-web-1"]
-    assert "(healthy)" in rows[1]
+    assert "(healthy)" in rows[1] and rows[1].endswith("5432/tcp")  # exposed, not published
     assert rows[2].endswith("0.0.0.0:8000->8000/tcp, [::]:8000->8000/tcp")
     _, logs = box.run("docker compose logs migrate")
     assert "migrate-1  |   Applying migration 0042... OK" in logs
@@ -250,3 +250,173 @@ def test_compose_errors() -> None:
     code, out = box.run("docker compose config")
     assert code == 1 and out.startswith("validating compose.yaml")
     assert box.run("docker compose frob")[0] == 1
+
+
+def test_the_course_apps_own_dockerfile_and_compose_file_come_up_healthy() -> None:
+    """The repository's Dockerfile, .dockerignore and compose.yaml, built and started in the
+    sandbox as `docker compose up -d --wait` would on a real host."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    names = [
+        "Dockerfile",
+        "compose.yaml",
+        ".dockerignore",
+        "pyproject.toml",
+        "requirements.lock",
+        "README.md",
+        "manage.py",
+        "learn/wsgi.py",
+        "learn/settings.py",
+    ]
+    files = {name: (root / name).read_text() for name in names}
+    files |= {
+        "templates/base.html": "<!doctype html>\n",
+        "static/css/site.css": "body {}\n",
+        "lessons/README.md": "# The course\n",
+        "tests/test_x.py": "def test(): ...\n",  # left out by the .dockerignore allow-list
+        ".env": "DJANGO_SECRET_KEY=not-a-secret\nPOSTGRES_PASSWORD=pw\nDJANGO_HTTPS=0\nDJANGO_SECURE_SSL_REDIRECT=0\n",
+    }
+    box = Sandbox.new(files=files)
+    code, out = box.run("docker compose up -d --wait")
+    assert code == 0, out
+    assert " Container app-web-1 Healthy " in out.splitlines()
+    assert (
+        "[builder 6/6] RUN --mount=type=cache,target=/root/.cache/pip     pip install -c requirements.lock ."
+        in out
+    )
+    _, ps = box.run("docker compose ps")
+    assert "(healthy)" in ps.splitlines()[2] and ps.splitlines()[2].endswith(
+        "127.0.0.1:8000->8000/tcp"
+    )
+    _, logs = box.run("docker compose logs migrate")
+    assert logs.splitlines()[-1] == "migrate-1  | synced: 5 modules, 25 lessons"
+    code, _ = box.run(
+        "docker compose exec web python -c \"import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/readyz')\""
+    )
+    assert code == 0
+    _, config = box.run(
+        "docker inspect -f '{{.Config.User}} {{json .Config.Healthcheck.Test}}' learn-web:0.1.0"
+    )
+    assert config.startswith('10001:10001 ["CMD","python","-c",')
+    record_files = box.run("docker compose exec web ls /app")[1]
+    assert "tests" not in record_files
+
+
+def test_project_name_files_build_stop_start_restart() -> None:
+    compose = """\
+services:
+  site:
+    build: ./site
+    ports: ["8080:80"]
+    restart: always
+  probe:
+    image: busybox:1.36
+    command: sleep 3600
+"""
+    box = box_with(
+        "",
+        **{
+            # Paths in a compose file are relative to its folder, the project directory.
+            "deploy/stack.yaml": compose,
+            "deploy/site/Dockerfile": "FROM nginx:1.27\nCOPY index.html /usr/share/nginx/html/\n",
+            "deploy/site/index.html": "<h1>site</h1>\n",
+        },
+    )
+    code, out = box.run("docker compose -f deploy/stack.yaml -p shop build")
+    assert code == 0, out
+    assert "naming to docker.io/library/shop-site:latest done" in out
+    assert " Image shop-site Built " in out.splitlines()
+    code, out = box.run("docker compose -f deploy/stack.yaml -p shop up -d")
+    assert code == 0, out
+    assert " Container shop-site-1 Started " in out.splitlines()
+    box.run("sleep 1")
+    code, out = box.run(
+        "docker compose -f deploy/stack.yaml -p shop exec probe wget -qO- http://site/"
+    )
+    assert (code, out) == (0, "<h1>site</h1>\n")
+    code, out = box.run("docker compose -f deploy/stack.yaml -p shop stop site")
+    assert out.splitlines() == [
+        " Container shop-site-1 Stopping ",
+        " Container shop-site-1 Stopped ",
+    ]
+    box.run("sleep 30")
+    # restart: always does not bring back a container someone stopped.
+    assert "Exited (0)" in box.run("docker ps -a --filter name=shop-site-1")[1]
+    code, out = box.run("docker compose -f deploy/stack.yaml -p shop start")
+    assert " Container shop-site-1 Started " in out.splitlines()
+    code, out = box.run("docker compose -f deploy/stack.yaml -p shop restart probe")
+    assert out.splitlines() == [
+        " Container shop-probe-1 Restarting ",
+        " Container shop-probe-1 Started ",
+    ]
+    _, networks = box.run("docker network ls")
+    assert "shop_default" in networks
+    # Without -p the project is named after that folder.
+    assert (
+        " Network deploy_default Created "
+        in box.run("docker compose -f deploy/stack.yaml up -d")[1].splitlines()
+    )
+
+
+def test_memory_limit_kills_the_app_as_oom() -> None:
+    box = Sandbox.new(images=images.learn_web_images())
+    box.run(f"docker run -d --name web -m 64m -e DJANGO_DEBUG=1 {WEB}")
+    box.run("sleep 5")
+    _, out = box.run(
+        "docker inspect -f '{{.State.Status}} {{.State.OOMKilled}} {{.State.ExitCode}}' web"
+    )
+    assert out == "exited true 137\n"
+
+
+def test_a_probe_slower_than_its_timeout_fails() -> None:
+    # moby/moby daemon/health.go: a probe still running at the timeout is cancelled and
+    # recorded with exit code -1 and "Health check exceeded timeout (3s)".
+    compose = """\
+services:
+  slow:
+    image: busybox:1.36
+    command: sleep 3600
+    healthcheck:
+      test: ["CMD-SHELL", "sleep 5"]
+      interval: 2s
+      timeout: 3s
+      retries: 2
+"""
+    box = box_with(compose)
+    box.run("docker compose up -d")
+    box.run("sleep 12")
+    _, out = box.run(
+        "docker inspect -f '{{.State.Health.Status}} {{json .State.Health.Log}}' app-slow-1"
+    )
+    assert out.startswith("unhealthy ")
+    assert '"ExitCode":-1,"Output":"Health check exceeded timeout (3s)"' in out
+
+
+def test_same_commands_same_output_and_an_exact_round_trip() -> None:
+    commands = [
+        "docker compose up -d",
+        "sleep 7",
+        "docker compose ps",
+        "docker compose logs",
+        "docker ps -a",
+    ]
+    first, second = box_with(STACK), box_with(STACK)
+    assert [first.run(c) for c in commands] == [second.run(c) for c in commands]
+    copy = Sandbox.load(first.dump())
+    later = ["sleep 30", "docker compose ps", "docker compose down -v", "docker volume ls"]
+    assert [copy.run(c) for c in later] == [first.run(c) for c in later]
+
+
+# docker/compose pkg/e2e/config_test.go, TestLocalComposeConfig: the port shorthand expanded in
+# the YAML and the JSON renderings (the fixture's `- ${PORT:-8080}:80`).
+def test_config_renders_the_resolved_model_upstream_case() -> None:
+    box = box_with("services:\n  test:\n    image: nginx\n    ports:\n      - ${PORT:-8080}:80\n")
+    code, out = box.run("docker compose config")
+    assert code == 0
+    assert (
+        "\n    ports:\n      - mode: ingress\n        target: 80\n"
+        '        published: "8080"\n        protocol: tcp' in out
+    )
+    _, as_json = box.run("docker compose config --format json")
+    assert '"published": "8080"' in as_json

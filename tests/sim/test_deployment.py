@@ -11,6 +11,7 @@ event "Scaled up replica set %s from %d to %d" (sync.go).
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from learn.sim import Sandbox
@@ -211,3 +212,22 @@ def test_scaling_a_deployment_scales_its_replicaset_and_records_the_event() -> N
     assert rs["metadata"]["annotations"]["deployment.kubernetes.io/desired-replicas"] == "5"
     messages = [e["message"] for e in store.events_for(_d(store))]
     assert messages[-1] == f"Scaled up replica set {rs['metadata']['name']} from 3 to 5"
+
+
+def test_a_loaded_dump_continues_exactly_as_the_original() -> None:
+    # learn/sim/README.md, rules 1 and 2: all state is plain data, and the same commands on
+    # the same state give the same output (the controllers' idle marks and the kubelet's
+    # timers included).
+    box, _store = _box()
+    box.run("sleep 7")
+    copy = Sandbox.load(json.loads(json.dumps(box.dump())))
+    for line in (
+        "sleep 20",
+        "kubectl set image deployment/web web=nginx:1.28",
+        "sleep 9",
+        "kubectl get rs,pods",
+        "kubectl rollout status deployment/web",
+        "kubectl get events",
+    ):
+        assert box.run(line) == copy.run(line), line
+    assert box.dump() == copy.dump()

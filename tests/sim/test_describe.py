@@ -177,3 +177,44 @@ def test_describe_node(box: Sandbox) -> None:
         "Requests",
         "Limits",
     ]
+
+
+def test_describe_job_in_describejobs_shape() -> None:
+    box = Sandbox.new()
+    box.run("kubectl create job once --image=busybox:1.36 -- echo hi")
+    box.run("sleep 30")
+    code, out = box.run("kubectl describe job once")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "Name:             once"
+    assert "Completions:      1" in lines
+    assert "Pods Statuses:    0 Active (0 Ready) / 1 Succeeded / 0 Failed" in lines
+    assert "    Command:" in lines
+    assert any(line.split()[:2] == ["Normal", "Completed"] for line in lines)
+
+
+HPA = """\
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: web}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+  minReplicas: 2
+  maxReplicas: 5
+  metrics:
+  - type: Resource
+    resource: {name: cpu, target: {type: Utilization, averageUtilization: 50}}
+"""
+
+
+def test_describe_hpa_metrics_line_as_describe_go_words_it() -> None:
+    box = Sandbox.new()
+    box.run("kubectl apply -f -", stdin=HPA)
+    code, out = box.run("kubectl describe hpa web")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].startswith("Name:") and lines[0].split() == ["Name:", "web"]
+    assert lines[6].split(":", 1)[0] == "Metrics"
+    assert lines[7].startswith("  resource cpu on pods  (as a percentage of request):  ")
+    assert lines[7].endswith(" / 50%")
+    assert "Min replicas:" in lines[8] and lines[8].endswith("2")

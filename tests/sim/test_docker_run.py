@@ -10,6 +10,7 @@ import pytest
 
 from learn.sim import Sandbox, images
 from learn.sim.docker import cli, engine
+from learn.sim.world import World
 
 # docker/cli cli/command/formatter/container_test.go, TestDisplayablePorts: (ports as
 # (IP, PublicPort, PrivatePort, Type), expected PORTS column).
@@ -353,3 +354,70 @@ def test_dump_load_round_trip_and_size() -> None:
     again = Sandbox.load(json.loads(json.dumps(dump)))
     assert again.run("docker ps") == box.run("docker ps")
     assert again.dump() == box.dump()
+
+
+def test_an_interactive_shell_is_refused_plainly() -> None:
+    box = Sandbox.new()
+    code, out = box.run("docker run -it busybox:1.36 sh")
+    assert code == 1 and "an interactive terminal is not simulated in this sandbox" in out
+    assert box.run("docker run -it --rm busybox:1.36 echo hi")[1].endswith("hi\n")
+
+
+def test_bad_input_is_answered_never_raised() -> None:
+    box = Sandbox.new(
+        files={"compose.yaml": "services:\n  a:\n    image: busybox:1.36\n    command: sleep 100\n"}
+    )
+    box.run("docker compose up -d")
+    for line in [
+        "docker run -p abc nginx:1.27",
+        "docker run -m abc busybox:1.36",
+        "docker run --restart on-failure:x busybox:1.36",
+        "docker run --health-cmd true --health-retries x busybox:1.36",
+        "docker run -v :: busybox:1.36",
+        "docker build -t 'BAD TAG' .",
+        "docker stop -t x app-a-1",
+        "docker logs --tail x app-a-1",
+        "docker compose logs --tail x",
+        "docker compose stop -t x",
+        "docker compose down -t x",
+        "docker ps --filter bogus=1",
+        "docker inspect -f '{{.State.Nope}}' app-a-1",
+        "docker tag busybox:1.36 'bad tag'",
+        "docker pull UPPER",
+    ]:
+        code, out = box.run(line)
+        assert code != 0 and out.strip(), line
+
+
+def test_a_pushed_image_runs_in_the_cluster_and_an_unpushed_tag_does_not() -> None:
+    box = Sandbox.new(
+        images=images.learn_web_images(),
+        files={
+            "Dockerfile": "FROM nginx:1.27\nCOPY index.html /usr/share/nginx/html/\n",
+            "index.html": "<h1>v3</h1>\n",
+        },
+    )
+    box.run("docker build -t registry.example.com/learn/site:3 .")
+    assert box.run("docker push registry.example.com/learn/site:3")[0] == 0
+    box.run("kubectl create deployment site --image=registry.example.com/learn/site:3")
+    box.run("kubectl create deployment nope --image=registry.example.com/learn/site:4")
+    box.run("sleep 20")
+    _, pods = box.run("kubectl get pods")
+    status = {line.split()[0].split("-")[0]: line.split()[2] for line in pods.splitlines()[1:]}
+    assert status == {"site": "Running", "nope": "ImagePullBackOff"}
+
+
+def test_logs_of_a_long_loop_keep_the_newest_lines() -> None:
+    box = Sandbox.new()
+    box.run(
+        "docker run -d --name loop busybox:1.36 sh -c 'while true; do echo tick; sleep 1; done'"
+    )
+    for _ in range(4):
+        box.run("sleep 900")
+    _, out = box.run("docker logs loop")
+    assert len(out.splitlines()) == engine.MAX_LOG_LINES
+    _, last = box.run("docker logs -t --tail 1 loop")
+    moment = World.parse_timestamp(last.split(".")[0] + "Z")
+    assert last.endswith(" tick\n")
+    assert box.now * 1000 - 1000 <= moment <= box.now * 1000  # the tick of the last second
+    assert box.run("docker logs --tail 2 loop") == (0, "tick\ntick\n")

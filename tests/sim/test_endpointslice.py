@@ -162,3 +162,24 @@ def test_a_deleted_service_takes_its_slice_with_it() -> None:
     store.delete("services", "default", "web")
     box.advance(0)
     assert store.list("endpointslices", "default") == []
+
+
+def test_a_pod_reaches_a_service_by_name_and_by_cluster_ip_once_an_endpoint_is_ready() -> None:
+    from learn.sim.kube.kubelet import Kubelet, PodNet
+
+    box = Sandbox.new()
+    store = Store.of(box.world)
+    _deployment_like(store, 80)
+    box.advance(30)
+    client = store.require("pods", "default", "web-0")
+    net = PodNet(Kubelet(box.world), client)
+    ip = store.require("services", "default", "web")["spec"]["clusterIP"]
+    assert net.resolve("web") == ip
+    assert net.resolve("web.default.svc.cluster.local") == ip
+    assert net.resolve("nope") is None
+    for host in ("web", "web.default", ip):
+        peer = net.connect(host, 8080)
+        assert not isinstance(peer, str), host
+        assert peer.ip in {p["status"]["podIP"] for p in store.list("pods", "default")}
+    assert net.connect("web", 9999) == "timeout"  # no such Service port: nothing answers
+    assert net.connect("nope", 8080) == "nxdomain"

@@ -387,6 +387,30 @@ def test_top_answers_as_a_fresh_kind_cluster_without_metrics_server(box: Sandbox
     assert box.run("kubectl top pods") == (1, "error: Metrics API not available\n")
 
 
+def test_top_with_metrics_server_installed_reports_the_programs_usage(box: Sandbox) -> None:
+    from learn.sim.kube import kubelet
+
+    box.run("kubectl apply -f -", stdin=WEB)
+    kubelet.install_metrics_server(box.world)
+    assert box.run("kubectl top pods") == (1, "error: metrics not available yet\n")
+    box.run("sleep 30")
+    code, out = box.run("kubectl top pods")
+    lines = out.splitlines()
+    assert lines[0].split() == ["NAME", "CPU(cores)", "MEMORY(bytes)"]
+    assert len(lines) == 3
+    for line in lines[1:]:
+        name, cpu, memory = line.split()
+        assert name.startswith("web-") and cpu.endswith("m") and memory.endswith("Mi")
+    code, out = box.run("kubectl top nodes")
+    assert out.splitlines()[0].split() == [
+        "NAME",
+        "CPU(cores)",
+        "CPU(%)",
+        "MEMORY(bytes)",
+        "MEMORY(%)",
+    ]
+
+
 def test_edit_is_refused_clearly(box: Sandbox) -> None:
     code, out = box.run("kubectl edit deploy/web")
     assert code == 1
@@ -618,3 +642,329 @@ def test_expose_makes_a_service_from_the_deployment(box: Sandbox) -> None:
     assert spec["ports"][0]["port"] == 80
     assert spec["ports"][0]["targetPort"] == 80
     assert spec["type"] == "ClusterIP"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "kubectl get deployments.apps web",
+        "kubectl get deployment.v1.apps web",
+        "kubectl get deploy/web",
+        "kubectl get Deployment web",
+        "kubectl -n default get deploy web",
+        "kubectl get deploy web --namespace=default",
+        "kubectl get deploy web -ndefault",
+    ],
+)
+def test_resource_and_namespace_forms_name_the_same_object(box: Sandbox, line: str) -> None:
+    box.run("kubectl apply -f -", stdin=WEB)
+    code, out = box.run(line)
+    assert code == 0
+    assert out.splitlines()[1].split()[0] == "web"
+
+
+def test_output_flag_forms(box: Sandbox) -> None:
+    box.run("kubectl apply -f -", stdin=WEB)
+    assert box.run("kubectl get deploy web -o=name") == (0, "deployment.apps/web\n")
+    assert box.run("kubectl get deploy web --output name") == (0, "deployment.apps/web\n")
+    code, out = box.run("kubectl get deploy web -owide")
+    assert out.splitlines()[0].split()[-3:] == ["CONTAINERS", "IMAGES", "SELECTOR"]
+    code, out = box.run("kubectl get deploy/web svc/kubernetes")
+    chunks = out.split("\n\n")
+    assert chunks[0].splitlines()[1].startswith("deployment.apps/web ")
+    assert chunks[1].splitlines()[1].startswith("service/kubernetes ")
+
+
+def test_a_directory_applies_its_manifests_in_name_order_and_deletes_them(box: Sandbox) -> None:
+    box.put("app/web.yaml", WEB)
+    box.put("app/svc.yaml", SVC)
+    box.put("app/README.txt", "not a manifest")
+    assert box.run("kubectl apply -f app/") == (
+        0,
+        "service/web created\ndeployment.apps/web created\n",
+    )
+    assert box.run("kubectl delete -f app/") == (
+        0,
+        'service "web" deleted\ndeployment.apps "web" deleted\n',
+    )
+
+
+def test_delete_by_selector_and_all(box: Sandbox) -> None:
+    for name in ("a", "b"):
+        box.run(f"kubectl run {name} --image=busybox:1.36 -l tier=x -- sleep 3600")
+    box.run("kubectl run c --image=busybox:1.36 -- sleep 3600")
+    assert box.run("kubectl delete pods -l tier=x") == (0, 'pod "a" deleted\npod "b" deleted\n')
+    assert box.run("kubectl delete pods --all") == (0, 'pod "c" deleted\n')
+    assert box.run("kubectl delete pods --all") == (0, "No resources found\n")
+
+
+def test_label_columns(box: Sandbox) -> None:
+    box.run("kubectl run a --image=busybox:1.36 -l tier=x -- sleep 3600")
+    code, out = box.run("kubectl get pods -L tier,missing")
+    head, row = out.splitlines()
+    assert head.split()[-2:] == ["TIER", "MISSING"]
+    assert row.split()[-1] == "x"
+
+
+def test_the_api_servers_validation_reaches_the_learner_as_kubectl_prints_it(box: Sandbox) -> None:
+    code, out = box.run("kubectl create deployment Web --image=nginx:1.27")
+    assert code == 1
+    assert out.startswith('The Deployment "Web" is invalid: metadata.name: Invalid value: "Web": ')
+
+
+def test_what_the_kubelet_does_shows_in_the_status_column(box: Sandbox) -> None:
+    box.run("kubectl run crash --image=busybox:1.36 -- false")
+    box.run("kubectl run once --image=busybox:1.36 --restart=Never -- echo hi")
+    box.run("sleep 60")
+    code, out = box.run("kubectl get pods")
+    rows = {line.split()[0]: line.split() for line in out.splitlines()[1:]}
+    assert rows["crash"][2] == "CrashLoopBackOff"
+    assert rows["crash"][4].startswith("(") and rows["crash"][5] == "ago)"  # "3 (28s ago)"
+    assert rows["once"][1:4] == ["0/1", "Completed", "0"]
+    assert box.run("kubectl logs once") == (0, "hi\n")
+
+
+def test_jsonpath_custom_columns_and_field_selectors(box: Sandbox) -> None:
+    box.run("kubectl apply -f -", stdin=WEB)
+    box.run("sleep 20")
+    code, out = box.run(
+        """kubectl get pods -o jsonpath='{range .items[*]}{.metadata.name}{"\\t"}{.status.phase}{"\\n"}{end}'"""
+    )
+    assert code == 0
+    assert [line.split("\t")[1] for line in out.splitlines()] == ["Running", "Running"]
+    code, out = box.run(
+        """kubectl get deploy web -o jsonpath='{.status.conditions[?(@.type=="Available")].status}'"""
+    )
+    assert (code, out) == (0, "True")
+    code, out = box.run(
+        "kubectl get pods -o custom-columns=NAME:.metadata.name,NODE:.spec.nodeName"
+    )
+    assert out.splitlines()[0].split() == ["NAME", "NODE"]
+    code, out = box.run("kubectl get pods --field-selector=status.phase=Running -o name")
+    assert len(out.split()) == 2
+    code, out = box.run("kubectl get pods --field-selector=status.phase=Pending")
+    assert (code, out) == (0, "No resources found in default namespace.\n")
+
+
+def test_the_contexts_namespace_is_the_default_for_later_commands(box: Sandbox) -> None:
+    box.run("kubectl create namespace staging")
+    assert box.run("kubectl config set-context --current --namespace=staging") == (
+        0,
+        'Context "kind-kind" modified.\n',
+    )
+    assert box.run("kubectl config view --minify -o jsonpath={..namespace}") == (0, "staging")
+    assert box.run("kubectl create deployment web --image=nginx:1.27") == (
+        0,
+        "deployment.apps/web created\n",
+    )
+    assert box.run("kubectl get deploy -n default") == (
+        0,
+        "No resources found in default namespace.\n",
+    )
+    code, out = box.run("kubectl get deploy web -o jsonpath={.metadata.namespace}")
+    assert out == "staging"
+    again = Sandbox.load(box.dump())
+    assert again.run("kubectl get deploy -o name") == (0, "deployment.apps/web\n")
+    assert box.run("kubectl config current-context") == (0, "kind-kind\n")
+
+
+def test_delete_edge_cases(box: Sandbox) -> None:
+    assert box.run("kubectl delete pod nope --ignore-not-found") == (0, "")
+    assert box.run("kubectl delete") == (
+        1,
+        "error: You must provide one or more resources by argument or filename.\n"
+        "Example resource specifications include:\n"
+        "   '-f rsrc.yaml'\n"
+        "   '--filename=rsrc.json'\n"
+        "   '<resource> <name>'\n"
+        "   '<resource>'\n",
+    )
+    box.run("kubectl create namespace staging")
+    box.run("kubectl create deployment web --image=nginx:1.27 -n staging")
+    box.run("sleep 10")
+    assert box.run("kubectl delete namespace staging") == (0, 'namespace "staging" deleted\n')
+    assert box.run("kubectl get ns staging") == (
+        1,
+        'Error from server (NotFound): namespaces "staging" not found\n',
+    )
+
+
+def test_dry_runs_change_nothing(box: Sandbox) -> None:
+    assert box.run("kubectl create deployment web --image=nginx:1.27 --dry-run=server") == (
+        0,
+        "deployment.apps/web created (server dry run)\n",
+    )
+    assert box.run("kubectl apply -f - --dry-run=client", stdin=WEB) == (
+        0,
+        "deployment.apps/web created (dry run)\n",
+    )
+    assert box.run("kubectl get deploy") == (0, "No resources found in default namespace.\n")
+    assert box.run("kubectl apply -f -", stdin="") == (1, "error: no objects passed to apply\n")
+    assert box.run("kubectl create deployment web --image=nginx:1.27 --dry-run=maybe") == (
+        1,
+        'error: Invalid dry-run value (maybe). Must be "none", "server", or "client".\n',
+    )
+
+
+BOMB = "\n".join(
+    [
+        'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+        *(
+            f"{c}: &{c} [{','.join(['*' + p] * 9)}]"
+            for p, c in zip("abcdefgh", "bcdefghi", strict=True)
+        ),
+        "apiVersion: v1",
+        "kind: ConfigMap",
+        "metadata: {name: bomb}",
+    ]
+)
+
+
+def test_bad_input_is_refused_quickly_and_stores_nothing(box: Sandbox) -> None:
+    # go-yaml refuses documents whose aliases expand too far; a billion laughs must not hang.
+    assert box.run("kubectl apply -f -", stdin=BOMB) == (
+        1,
+        "error: error parsing STDIN: error converting YAML to JSON: yaml: document contains excessive aliasing\n",
+    )
+    assert box.run("kubectl apply -f -", stdin="a: " + "[" * 3000 + "]" * 3000) == (
+        1,
+        "error: error parsing STDIN: the document nests too deeply\n",
+    )
+    many = "".join(
+        f"---\napiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c{i}}}\n" for i in range(101)
+    )
+    code, out = box.run("kubectl apply -f -", stdin=many)
+    assert (code, out) == (1, "error: STDIN: the sandbox takes at most 100 objects per command\n")
+    assert box.run("kubectl get cm bomb c0 -o name") == (
+        1,
+        'Error from server (NotFound): configmaps "bomb" not found\n'
+        'Error from server (NotFound): configmaps "c0" not found\n',
+    )
+
+
+def test_flags_that_would_change_the_answer_are_done_or_refused_never_ignored(box: Sandbox) -> None:
+    assert box.run("kubectl run web --image=nginx:1.27 --port=80 --expose") == (
+        0,
+        "service/web created\npod/web created\n",
+    )
+    code, out = box.run("kubectl get svc web -o jsonpath={.spec.selector}")
+    assert json.loads(out) == {"run": "web"}
+    for line, flag in (
+        ("kubectl get deploy --subresource=scale", "--subresource"),
+        ("kubectl get pods -w --output-watch-events", "--output-watch-events"),
+        ("kubectl create configmap c --from-literal=a=b --append-hash", "--append-hash"),
+        ("kubectl scale deploy/web --replicas=2 --resource-version=9", "--resource-version"),
+        ("kubectl events -w", "--watch"),
+        ("kubectl get --raw /api", "--raw"),
+    ):
+        assert box.run(line) == (1, f"error: {flag} is not simulated in this sandbox\n"), line
+    assert box.run("kubectl taint nodes --all x=y:NoSchedule") == (
+        0,
+        "node/kind-control-plane tainted\nnode/kind-worker tainted\nnode/kind-worker2 tainted\n",
+    )
+
+
+def test_get_and_describe_dash_f_look_where_the_manifest_says(box: Sandbox) -> None:
+    box.run("kubectl create namespace staging")
+    manifest = (
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: app, namespace: staging}\ndata: {a: b}\n"
+    )
+    box.put("cm.yaml", manifest)
+    assert box.run("kubectl apply -f cm.yaml") == (0, "configmap/app created\n")
+    code, out = box.run("kubectl get -f cm.yaml -o name")
+    assert (code, out) == (0, "configmap/app\n")
+    code, out = box.run("kubectl describe -f cm.yaml")
+    assert code == 0
+    assert out.splitlines()[1].split() == ["Namespace:", "staging"]
+    box.put("noname.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {}\n")
+    assert box.run("kubectl get -f noname.yaml") == (1, "error: resource name may not be empty\n")
+
+
+def test_kubectl_patches_so_rbac_is_asked_about_patch(box: Sandbox) -> None:
+    # label, annotate, scale, set image, rollout and apply (on a live object) send PATCH.
+    box.run("kubectl apply -f -", stdin=WEB)
+    box.run("kubectl create role patcher --verb=get,patch --resource=deployments,deployments/scale")
+    box.run("kubectl create rolebinding patcher --role=patcher --user=jane")
+    box.run("kubectl create role updater --verb=get,update --resource=deployments")
+    box.run("kubectl create rolebinding updater --role=updater --user=bob")
+    assert box.run("kubectl label deploy web a=b --as=jane") == (0, "deployment.apps/web labeled\n")
+    assert box.run("kubectl scale deploy web --replicas=3 --as=jane") == (
+        0,
+        "deployment.apps/web scaled\n",
+    )
+    assert box.run("kubectl label deploy web c=d --as=bob") == (
+        1,
+        'Error from server (Forbidden): deployments.apps "web" is forbidden: User "bob" cannot patch resource "deployments" in API group "apps" in the namespace "default"\n',
+    )
+    code, out = box.run("kubectl apply -f - --as=eve", stdin=WEB)
+    assert code == 1
+    assert out.startswith(
+        "Error from server (Forbidden): error when retrieving current configuration of:\n"
+    )
+    assert out.endswith(
+        'from server for: "STDIN": deployments.apps "web" is forbidden: User "eve" cannot get resource "deployments" in API group "apps" in the namespace "default"\n'
+    )
+
+
+def test_create_role_groups_rules_by_api_group_and_warns_on_unknown_verbs(box: Sandbox) -> None:
+    # staging/src/k8s.io/kubectl/pkg/cmd/create/create_role.go: one rule per API group, in
+    # the order the resources came; a verb outside validResourceVerbs is only a warning.
+    code, out = box.run(
+        "kubectl create role leitor2 --verb get,watch,list,jobs --resource secrets,pods,jobs --dry-run=client -o yaml"
+    )
+    assert code == 0
+    body, warning = out.split("Warning: ")
+    assert warning == "'jobs' is not a standard resource verb\n"
+    assert yaml.safe_load(body)["rules"] == [
+        {
+            "apiGroups": [""],
+            "resources": ["secrets", "pods"],
+            "verbs": ["get", "watch", "list", "jobs"],
+        },
+        {"apiGroups": ["batch"], "resources": ["jobs"], "verbs": ["get", "watch", "list", "jobs"]},
+    ]
+
+
+def test_set_env_and_set_resources(box: Sandbox) -> None:
+    box.run("kubectl apply -f -", stdin=WEB)
+    assert box.run("kubectl set env deployment/web MODE=prod LEVEL=debug") == (
+        0,
+        "deployment.apps/web env updated\n",
+    )
+    assert box.run("kubectl set env deployment/web --list") == (
+        0,
+        "# deployment web, container web\nMODE=prod\nLEVEL=debug\n",
+    )
+    assert box.run("kubectl set env deployment/web LEVEL-") == (
+        0,
+        "deployment.apps/web env updated\n",
+    )
+    code, out = box.run(
+        "kubectl get deploy web -o jsonpath={.spec.template.spec.containers[0].env}"
+    )
+    assert json.loads(out) == [{"name": "MODE", "value": "prod"}]
+    assert box.run(
+        "kubectl set resources deployment web -c=web --limits=cpu=200m,memory=512Mi --requests=cpu=100m"
+    ) == (
+        0,
+        "deployment.apps/web resource requirements updated\n",
+    )
+    code, out = box.run(
+        "kubectl get deploy web -o jsonpath={.spec.template.spec.containers[0].resources}"
+    )
+    assert json.loads(out) == {
+        "limits": {"cpu": "200m", "memory": "512Mi"},
+        "requests": {"cpu": "100m"},
+    }
+    assert box.run("kubectl set resources deployment web") == (
+        1,
+        "error: you must specify an update to requests or limits (in the form of --requests/--limits)\n",
+    )
+
+
+def test_endpoints_carry_the_api_servers_deprecation_warning(box: Sandbox) -> None:
+    code, out = box.run("kubectl get endpoints")
+    assert code == 0
+    assert out.startswith(
+        "Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice\n"
+    )

@@ -351,3 +351,16 @@ def test_a_pod_that_exits_zero_with_restart_never_succeeds_and_nonzero_fails() -
     assert _state(store, "bad")["terminated"]["exitCode"] == 3
     ready = next(c for c in _status(store, "ok")["conditions"] if c["type"] == "Ready")
     assert ready["reason"] == "PodCompleted"
+
+
+def test_the_run_before_a_restart_is_kept_for_logs_previous() -> None:
+    box, store = _box()
+    crash = {"name": "web", "image": "busybox:1.36", "command": ["sh", "-c", "echo boom; exit 1"]}
+    store.create(_pod(containers=[crash]))
+    box.advance(5)
+    pod = store.require("pods", "default", "web")
+    runtime = box.world.state["kubelet"]["pods"][pod["metadata"]["uid"]]["containers"]["web"]
+    assert runtime["restarts"] >= 1
+    previous = runtime["previous"]
+    assert [line for _, line in previous["run"]["lines"]] == ["boom"]
+    assert previous["finished_at"] >= previous["started_at"]

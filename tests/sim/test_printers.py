@@ -2,7 +2,9 @@
 
 Source: kubernetes/kubernetes pkg/printers/internalversion/printers_test.go — TestPrintPod
 (21 cases), TestPrintPodWithRestartableInitContainer (5), TestPrintPodwide (first case),
-TestPrintServiceLoadBalancer (5), and the tabwriter layout kubectl prints them with
+TestPrintServiceLoadBalancer (5), TestPrintNodeStatus (9), TestPrintNodeRole (3), TestPrintNodeName
+(2), TestPrintNodeOSImage, KernelVersion, ContainerRuntimeVersion (2 each), ExternalIP and
+InternalIP (3 each), TestPrintHPA (first 8), and the tabwriter layout kubectl prints them with
 (printers.GetNewTabWriter: minwidth 6, padding 3; describe's tabbedString: padding 2).
 Go structs are written as the JSON the API returns; `time.Now().Add(-10 * time.Second)` is
 ten seconds before the simulated now.
@@ -658,4 +660,283 @@ def test_describe_tabwriter_aligns_column_blocks_of_adjacent_lines() -> None:
     assert (
         text
         == "Name:             web\nService Account:  default\nIPs:\n  IP:           10.0.0.1\nControlled By:  ReplicaSet/x\n"
+    )
+
+
+def node(
+    name: str,
+    *,
+    conditions: list[dict[str, str]] | None = None,
+    unschedulable: bool = False,
+    labels: dict[str, str] | None = None,
+    info: dict[str, str] | None = None,
+    addresses: list[tuple[str, str]] | None = None,
+) -> dict[str, Any]:
+    status: dict[str, Any] = {}
+    if conditions is not None:
+        status["conditions"] = conditions
+    if info:
+        status["nodeInfo"] = info
+    if addresses:
+        status["addresses"] = [{"type": t, "address": a} for t, a in addresses]
+    meta: dict[str, Any] = {"name": name}
+    if labels:
+        meta["labels"] = labels
+    return {
+        "apiVersion": "v1",
+        "kind": "Node",
+        "metadata": meta,
+        "spec": {"unschedulable": True} if unschedulable else {},
+        "status": status,
+    }
+
+
+READY = {"type": "Ready", "status": "True"}
+NOT_READY = {"type": "Ready", "status": "False"}
+INVALID = {"type": "InvalidValue", "status": "True"}
+
+# TestPrintNodeStatus, TestPrintNodeRole, TestPrintNodeName (Columns: Name, Status, Roles, Age, KubeletVersion)
+NODES = [
+    (node("foo1", conditions=[READY]), ["foo1", "Ready", "<none>", "<unknown>", ""]),
+    (
+        node("foo2", conditions=[READY], unschedulable=True),
+        ["foo2", "Ready,SchedulingDisabled", "<none>", "<unknown>", ""],
+    ),
+    (node("foo3", conditions=[READY, READY]), ["foo3", "Ready", "<none>", "<unknown>", ""]),
+    (node("foo4", conditions=[NOT_READY]), ["foo4", "NotReady", "<none>", "<unknown>", ""]),
+    (
+        node("foo5", conditions=[NOT_READY], unschedulable=True),
+        ["foo5", "NotReady,SchedulingDisabled", "<none>", "<unknown>", ""],
+    ),
+    (node("foo6", conditions=[INVALID]), ["foo6", "Unknown", "<none>", "<unknown>", ""]),
+    (node("foo7", conditions=[{}]), ["foo7", "Unknown", "<none>", "<unknown>", ""]),
+    (
+        node("foo8", conditions=[INVALID], unschedulable=True),
+        ["foo8", "Unknown,SchedulingDisabled", "<none>", "<unknown>", ""],
+    ),
+    (
+        node("foo9", conditions=[{}], unschedulable=True),
+        ["foo9", "Unknown,SchedulingDisabled", "<none>", "<unknown>", ""],
+    ),
+    (node("foo9"), ["foo9", "Unknown", "<none>", "<unknown>", ""]),
+    (
+        node(
+            "foo10",
+            labels={
+                "node-role.kubernetes.io/master": "",
+                "node-role.kubernetes.io/control-plane": "",
+                "node-role.kubernetes.io/proxy": "",
+                "kubernetes.io/role": "node",
+            },
+        ),
+        ["foo10", "Unknown", "control-plane,master,node,proxy", "<unknown>", ""],
+    ),
+    (
+        node("foo11", labels={"kubernetes.io/role": "node"}),
+        ["foo11", "Unknown", "node", "<unknown>", ""],
+    ),
+    (node("127.0.0.1"), ["127.0.0.1", "Unknown", "<none>", "<unknown>", ""]),
+    (node(""), ["", "Unknown", "<none>", "<unknown>", ""]),
+]
+
+_U = ["Unknown", "<none>", "<unknown>", ""]
+EXT = [("ExternalIP", "1.1.1.1")]
+
+# TestPrintNodeOSImage, KernelVersion, ContainerRuntimeVersion, ExternalIP, InternalIP (wide)
+WIDE_NODES = [
+    (
+        node("foo1", info={"osImage": "fake-os-image"}, addresses=EXT),
+        ["foo1", *_U, "<none>", "1.1.1.1", "fake-os-image", "<unknown>", "<unknown>"],
+    ),
+    (
+        node("foo2", info={"kernelVersion": "fake-kernel-version"}, addresses=EXT),
+        ["foo2", *_U, "<none>", "1.1.1.1", "<unknown>", "fake-kernel-version", "<unknown>"],
+    ),
+    (
+        node("foo1", info={"kernelVersion": "fake-kernel-version"}, addresses=EXT),
+        ["foo1", *_U, "<none>", "1.1.1.1", "<unknown>", "fake-kernel-version", "<unknown>"],
+    ),
+    (
+        node("foo2", info={"osImage": "fake-os-image"}, addresses=EXT),
+        ["foo2", *_U, "<none>", "1.1.1.1", "fake-os-image", "<unknown>", "<unknown>"],
+    ),
+    (
+        node("foo1", info={"containerRuntimeVersion": "foo://1.2.3"}, addresses=EXT),
+        ["foo1", *_U, "<none>", "1.1.1.1", "<unknown>", "<unknown>", "foo://1.2.3"],
+    ),
+    (
+        node("foo2", info={}, addresses=EXT),
+        ["foo2", *_U, "<none>", "1.1.1.1", "<unknown>", "<unknown>", "<unknown>"],
+    ),
+    (
+        node("foo1", addresses=EXT),
+        ["foo1", *_U, "<none>", "1.1.1.1", "<unknown>", "<unknown>", "<unknown>"],
+    ),
+    (
+        node("foo2", addresses=[("InternalIP", "1.1.1.1")]),
+        ["foo2", *_U, "1.1.1.1", "<none>", "<unknown>", "<unknown>", "<unknown>"],
+    ),
+    (
+        node(
+            "foo3",
+            addresses=[
+                ("ExternalIP", "2.2.2.2"),
+                ("InternalIP", "3.3.3.3"),
+                ("ExternalIP", "4.4.4.4"),
+            ],
+        ),
+        ["foo3", *_U, "3.3.3.3", "2.2.2.2", "<unknown>", "<unknown>", "<unknown>"],
+    ),
+    (
+        node("foo1", addresses=[("InternalIP", "1.1.1.1")]),
+        ["foo1", *_U, "1.1.1.1", "<none>", "<unknown>", "<unknown>", "<unknown>"],
+    ),
+    (
+        node("foo2", addresses=EXT),
+        ["foo2", *_U, "<none>", "1.1.1.1", "<unknown>", "<unknown>", "<unknown>"],
+    ),
+    (
+        node(
+            "foo3",
+            addresses=[
+                ("InternalIP", "2.2.2.2"),
+                ("ExternalIP", "3.3.3.3"),
+                ("InternalIP", "4.4.4.4"),
+            ],
+        ),
+        ["foo3", *_U, "2.2.2.2", "3.3.3.3", "<unknown>", "<unknown>", "<unknown>"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("obj", "want"), NODES)
+def test_node_row(obj: dict[str, Any], want: list[str]) -> None:
+    nodes = lookup("nodes")
+    assert nodes is not None
+    assert printers.row(world(), nodes, obj, wide=False) == want
+
+
+@pytest.mark.parametrize(("obj", "want"), WIDE_NODES)
+def test_node_wide_row(obj: dict[str, Any], want: list[str]) -> None:
+    nodes = lookup("nodes")
+    assert nodes is not None
+    assert printers.row(world(), nodes, obj, wide=True) == want
+
+
+def test_node_case_counts() -> None:
+    # 9 status + 3 role + 2 name; 2 OS image + 2 kernel + 2 runtime + 3 external + 3 internal
+    assert (len(NODES), len(WIDE_NODES)) == (14, 12)
+
+
+def hpa(
+    metrics: list[dict[str, Any]] | None = None,
+    current: list[dict[str, Any]] | None = None,
+    *,
+    min_replicas: int | None = 2,
+) -> dict[str, Any]:
+    spec: dict[str, Any] = {
+        "scaleTargetRef": {"name": "some-rc", "kind": "ReplicationController"},
+        "maxReplicas": 10,
+    }
+    if min_replicas is not None:
+        spec["minReplicas"] = min_replicas
+    if metrics:
+        spec["metrics"] = metrics
+    status: dict[str, Any] = {"currentReplicas": 4, "desiredReplicas": 5}
+    if current:
+        status["currentMetrics"] = current
+    return {
+        "apiVersion": "autoscaling/v2",
+        "kind": "HorizontalPodAutoscaler",
+        "metadata": {"name": "some-hpa"},
+        "spec": spec,
+        "status": status,
+    }
+
+
+def ext(target: dict[str, str]) -> dict[str, Any]:
+    return {
+        "type": "External",
+        "external": {"metric": {"name": "some-external-metric"}, "target": target},
+    }
+
+
+def ext_now(current: dict[str, str]) -> dict[str, Any]:
+    return {
+        "type": "External",
+        "external": {"metric": {"name": "some-external-metric"}, "current": current},
+    }
+
+
+PODS = {
+    "type": "Pods",
+    "pods": {
+        "metric": {"name": "some-pods-metric"},
+        "target": {"type": "AverageValue", "averageValue": "100m"},
+    },
+}
+PODS_NOW = {
+    "type": "Pods",
+    "pods": {"metric": {"name": "some-pods-metric"}, "current": {"averageValue": "50m"}},
+}
+OBJ = {
+    "type": "Object",
+    "object": {
+        "describedObject": {"name": "some-service", "kind": "Service"},
+        "metric": {"name": "some-service-metric"},
+        "target": {"type": "Value", "value": "100m"},
+    },
+}
+REF = ["some-hpa", "ReplicationController/some-rc"]
+
+# TestPrintHPA (its first eight cases; Columns: Name, Reference, Targets, MinPods, MaxPods,
+# Replicas, Age)
+HPAS = [
+    (hpa(min_replicas=None), [*REF, "<none>", "<unset>", "10", "4", "<unknown>"]),
+    (
+        hpa([ext({"type": "AverageValue", "averageValue": "100m"})]),
+        [*REF, "<unknown>/100m (avg)", "2", "10", "4", "<unknown>"],
+    ),
+    (
+        hpa(
+            [ext({"type": "AverageValue", "averageValue": "100m"})],
+            [ext_now({"averageValue": "50m"})],
+        ),
+        [*REF, "50m/100m (avg)", "2", "10", "4", "<unknown>"],
+    ),
+    (
+        hpa([ext({"type": "Value", "value": "100m"})]),
+        [*REF, "<unknown>/100m", "2", "10", "4", "<unknown>"],
+    ),
+    (
+        hpa([ext({"type": "Value", "value": "100m"})], [ext_now({"value": "50m"})]),
+        [*REF, "50m/100m", "2", "10", "4", "<unknown>"],
+    ),
+    (hpa([PODS]), [*REF, "<unknown>/100m", "2", "10", "4", "<unknown>"]),
+    (hpa([PODS], [PODS_NOW]), [*REF, "50m/100m", "2", "10", "4", "<unknown>"]),
+    (hpa([OBJ]), [*REF, "<unknown>/100m", "2", "10", "4", "<unknown>"]),
+]
+
+
+@pytest.mark.parametrize(("obj", "want"), HPAS)
+def test_hpa_row(obj: dict[str, Any], want: list[str]) -> None:
+    resource = lookup("hpa")
+    assert resource is not None
+    assert printers.row(world(), resource, obj, wide=False) == want
+
+
+def test_hpa_resource_metric_as_the_course_writes_it() -> None:
+    cpu = {
+        "type": "Resource",
+        "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": 50}},
+    }
+    now = {
+        "type": "Resource",
+        "resource": {"name": "cpu", "current": {"averageUtilization": 30, "averageValue": "15m"}},
+    }
+    assert printers.format_hpa_metrics([cpu], []) == "cpu: <unknown>/50%"
+    assert printers.format_hpa_metrics([cpu], [now]) == "cpu: 30%/50%"
+    assert (
+        printers.format_hpa_metrics([cpu, cpu, cpu], [now, now, now])
+        == "cpu: 30%/50%, cpu: 30%/50% + 1 more..."
     )

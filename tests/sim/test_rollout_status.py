@@ -330,3 +330,24 @@ def test_rollout_status_with_timeout_gives_up_as_kubectl_does() -> None:
     code, out = box.run("kubectl rollout status deployment/web --timeout=5s")
     assert code == 1
     assert out.endswith("error: timed out waiting for the condition\n")
+
+
+def test_rollout_history_of_one_revision_prints_the_template_untabulated() -> None:
+    # history.go printTemplate: describe's PrefixWriter without a tabwriter.
+    box = Sandbox.new()
+    box.run("kubectl apply -f -", stdin=WEB)
+    box.run("kubectl rollout status deploy/web")
+    box.run("kubectl set image deploy/web web=nginx:1.28")
+    code, out = box.run("kubectl rollout history deploy/web --revision=2")
+    assert code == 0
+    lines = out.split("\n")
+    assert lines[0] == "deployment.apps/web with revision #2"
+    assert lines[1] == "Pod Template:"
+    assert lines[2] == "  Labels:\tapp=web"
+    assert lines[3].startswith("\tpod-template-hash=")
+    assert "    Image:\tnginx:1.28" in lines
+    assert out.endswith("  Tolerations:\t<none>\n\n")
+    assert box.run("kubectl rollout history deploy/web --revision=7") == (
+        1,
+        "error: unable to find the specified revision\n",
+    )

@@ -64,7 +64,7 @@ class StageState:
     args: dict[str, str] = field(default_factory=dict)
     history: list[dict[str, Any]] = field(default_factory=list)
     users: set[str] = field(default_factory=set)
-    blobs: dict[str, str] = field(default_factory=dict)  # the engine's blob store (read only)
+    docker: dict[str, Any] = field(default_factory=dict)  # the engine's state (blobs, read only)
 
 
 @dataclass
@@ -311,6 +311,7 @@ def _build(
     except ignore.PatternError as exc:
         raise BuildFailed(f"failed to parse dockerignore: {exc}") from None
     results: dict[int, StageState] = {}
+    printed_from: set[str] = set()
     context_loaded = False
     uses_context = any(
         c.name in {"COPY", "ADD"} and not c.flags.get("from") for s in stages for c in s.commands
@@ -363,18 +364,13 @@ def _build(
                 if record.get("source")
                 else str(ref)
             )
-            out.new_vertex(f"{_prefix(label, index, total)}FROM {name}")
             from_key = "from:" + record["id"]
-            if record.get("source"):
-                out.add(f"resolve {name} done")
-            if from_key in docker["cache"] or not record.get("source"):
-                if record.get("source"):
-                    out.cached()
-                else:
-                    out.done(0)
-            else:
-                _remember(docker, from_key, {"size": 0})
-                out.done(max(300, int(record["size"] / (60 * MB) * 1000)))
+            # One image is one vertex: BuildKit shows it once, named by the first stage.
+            if from_key not in printed_from:
+                printed_from.add(from_key)
+                _from_vertex(
+                    out, docker, record, f"{_prefix(label, index, total)}FROM {name}", from_key
+                )
             st = StageState(  # noqa: S604 (shell is the image's RUN shell, not a subprocess)
                 stage=stage,
                 key=_key("image", record["id"]),
@@ -389,7 +385,7 @@ def _build(
                 users=_base_users(record.get("family") or ""),
             )
         st.args = {}
-        st.blobs = docker["blobs"]
+        st.docker = docker
         if (
             uses_context
             and not context_loaded
@@ -424,15 +420,51 @@ def _build(
     return _export(world, out, final, tags)
 
 
+def _from_vertex(
+    out: Output, docker: dict[str, Any], record: dict[str, Any], vertex: str, from_key: str
+) -> None:
+    """The FROM vertex: resolved, then pulled (DONE) or already in the content store (CACHED)."""
+    out.new_vertex(vertex)
+    if not record.get("source"):
+        out.done(0)  # a local image of the engine
+        return
+    out.add(f"resolve {vertex.split('FROM ', 1)[1]} done")
+    if from_key in docker["cache"]:
+        out.cached()
+        return
+    _remember(docker, from_key, {"size": 0})
+    # The layers come down (compressed, about a third of the image) and are extracted.
+    import hashlib
+
+    total = max(300, int(record["size"] / (60 * MB) * 1000))
+    shares = (0.6, 0.3, 0.1)
+    layers = [
+        (
+            "sha256:" + hashlib.sha256(f"{record['id']}:{i}".encode()).hexdigest(),
+            int(record["size"] * share / 3),
+        )
+        for i, share in enumerate(shares)
+    ]
+    for digest, size in layers:
+        shown = _bytes(size)
+        out.add(
+            f"{digest} {shown} / {shown} {total * size / max(1, record['size'] / 3) / 1000:.1f}s done"
+        )
+    for digest, size in layers:
+        out.add(f"extracting {digest} {0.1 + size / (200 * MB):.1f}s done")
+    out.done(total)
+
+
 def _bytes(size: int) -> str:
-    """BuildKit progress sizes (go-units HumanSize: %.4g and decimal units)."""
+    """BuildKit's progress sizes (util/progress/progressui/printer.go: `%.2f` of
+    tonistiigi/units.Bytes, decimal units): 254B, 1.40kB, 29.13MB."""
     units = ["B", "kB", "MB", "GB"]
     value = float(size)
     i = 0
     while value >= 1000 and i < len(units) - 1:
         value /= 1000
         i += 1
-    return f"{value:.4g}{units[i]}" if i else f"{size}B"
+    return f"{value:.2f}{units[i]}" if i else f"{size}B"
 
 
 def _empty_config() -> dict[str, Any]:
@@ -586,6 +618,8 @@ def _step(
                 config["exposed"].append(port)
         return index, broken
     if name == "USER":
+        if not command.value.strip():
+            raise BuildFailed("USER requires exactly one argument", command.line)
         config["user"] = df.expand(command.value.strip(), env)
         return index, broken
     if name == "STOPSIGNAL":
@@ -636,7 +670,7 @@ def _step(
     shown = command.value.strip()
     if command.json_form:
         shown = "[" + ", ".join(f'"{a}"' for a in command.args) + "]"
-    vertex = f"{prefix}RUN {df.expand(shown, {}) if False else shown}"
+    vertex = f"{prefix}RUN {shown}"
     key = _key(
         st.key,
         "RUN",
@@ -796,7 +830,7 @@ def _copy(
                 blobs[blob] = text
                 new_files[posixpath.normpath(target)] = blob
         key = _key(st.key, command.name, words, command.flags, sorted(new_files.items()))
-    size = sum(len(blobs.get(v, "").encode()) for v in new_files.values()) or 0
+    size = sum(len(blobs.get(v, "").encode()) for v in new_files.values())
     if source_stage:
         size = _tree_size(docker, new_files)
     layer = {
@@ -804,7 +838,8 @@ def _copy(
         "fs": new_files,
         "created_by": f"{command.name} {' '.join(command.args)}",
     }
-    docker["blobs"].update(blobs)
+    for digest, text in blobs.items():
+        engine.put_blob(docker, digest, text)
     return _vertex(out, docker, st, key, vertex, broken, layer, 100 if new_files else 0)
 
 
@@ -814,7 +849,7 @@ def _tree_size(docker: dict[str, Any], files: dict[str, str]) -> int:
         if value.startswith("pkg:"):
             total += 4 * MB
         elif value != "dir":
-            total += len(docker["blobs"].get(value, "").encode())
+            total += len((engine.blob_text(docker, value) or "").encode())
     return total
 
 
@@ -837,10 +872,12 @@ def _healthcheck(command: df.Command, shell: list[str]) -> dict[str, Any] | None
         ("start-interval", "start_interval"),
     ):
         if flag in command.flags:
-            ms = parse_duration(command.flags[flag])
-            if ms is None:
+            exact = duration_ms(command.flags[flag])
+            if exact is None:
                 raise BuildFailed(f'time: invalid duration "{command.flags[flag]}"', command.line)
-            health[key] = ms
+            if 0 < exact < 1:  # parseOptInterval
+                raise BuildFailed(f'Interval "{flag}" cannot be less than 1ms', command.line)
+            health[key] = int(exact)
     if "retries" in command.flags:
         try:
             health["retries"] = int(command.flags["retries"])
@@ -855,15 +892,21 @@ def _healthcheck(command: df.Command, shell: list[str]) -> dict[str, Any] | None
 _GO_DURATION = re.compile(r"(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)")
 
 
-def parse_duration(text: str) -> int | None:
-    """Go's time.ParseDuration, in ms (`30s`, `1m30s`, `500ms`)."""
+def duration_ms(text: str) -> float | None:
+    """Go's time.ParseDuration in (fractional) milliseconds: `30s`, `1m30s`, `500ms`, `50ns`."""
     text = text.strip()
     if text == "0":
-        return 0
+        return 0.0
     if not text or _GO_DURATION.sub("", text):
         return None
     factor = {"ns": 1e-6, "us": 1e-3, "µs": 1e-3, "ms": 1, "s": 1000, "m": 60_000, "h": 3_600_000}
-    return int(sum(float(n) * factor[u] for n, u in _GO_DURATION.findall(text)))
+    return sum(float(n) * factor[u] for n, u in _GO_DURATION.findall(text))
+
+
+def parse_duration(text: str) -> int | None:
+    """Go's time.ParseDuration, in whole ms."""
+    value = duration_ms(text)
+    return None if value is None else int(value)
 
 
 # --------------------------------------------------------------------------- RUN
@@ -1014,7 +1057,7 @@ def _run(
         value = fs.get(full) or st.fs.get(full)
         if value is None or value == "dir" or value.startswith("pkg:"):
             return value
-        return st.blobs.get(value, "")
+        return engine.blob_text(st.docker, value) or ""
 
     for words in _segments(script):
         while words and re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", words[0]):
@@ -1080,13 +1123,21 @@ def _run(
                     i += 2
                     continue
                 if opt == ".":
-                    text = view("pyproject.toml") or ""
-                    names.extend(
-                        re.findall(
-                            r'"([A-Za-z0-9][A-Za-z0-9._-]*)',
-                            text.split("dependencies", 1)[-1].split("]", 1)[0],
+                    text = view("pyproject.toml")
+                    if text is None and view("setup.py") is None:
+                        return (
+                            1,
+                            [
+                                *logs,
+                                "ERROR: Directory '.' is not installable. Neither 'setup.py' nor 'pyproject.toml' found.",
+                            ],
+                            took,
+                            {},
                         )
-                    )
+                    found_block = re.search(r"(?ms)^dependencies\s*=\s*\[(.*?)^\]", text or "")
+                    block = found_block.group(1) if found_block else ""
+                    found = re.findall(r'"([A-Za-z0-9][A-Za-z0-9._-]*)', block)
+                    names.extend(n.lower().replace("_", "-") for n in found)
                 elif not opt.startswith("-"):
                     match = re.match(r"^([A-Za-z0-9][A-Za-z0-9._-]*)", opt)
                     if match:
@@ -1159,29 +1210,18 @@ def _run(
                 took += 2000
             continue
         if base in {"useradd", "adduser"}:
-            names = [a for a in args if not a.startswith("-")]
-            flagged = {
-                args[i + 1]
-                for i, a in enumerate(args[:-1])
-                if a
-                in {
-                    "-u",
-                    "-g",
-                    "-G",
-                    "-s",
-                    "-h",
-                    "-d",
-                    "--uid",
-                    "--gid",
-                    "--shell",
-                    "--home",
-                    "--home-dir",
-                    "--ingroup",
-                }
-            }
-            candidates = [n for n in names if n not in flagged]
-            if candidates:
-                users.append(candidates[-1])
+            # The user name is the one argument that is neither an option nor its value.
+            positional: list[str] = []
+            i = 0
+            while i < len(args):
+                if args[i] in _USERADD_VALUE_FLAGS:
+                    i += 2
+                    continue
+                if not args[i].startswith("-"):
+                    positional.append(args[i])
+                i += 1
+            if positional:
+                users.append(positional[0] if base == "useradd" else positional[0])
             took += 200
             continue
         if base == "mkdir":
@@ -1229,7 +1269,7 @@ def _run(
                 1,
                 [
                     *logs,
-                    f"sandbox: `{' '.join(words)}` is not simulated in a RUN step (the sandbox models package installs, venvs, collectstatic and file commands)",
+                    _not_modelled(words),
                 ],
                 took,
                 {},
@@ -1249,12 +1289,48 @@ def _run(
             1,
             [
                 *logs,
-                f"sandbox: `{' '.join(words)}` is not simulated in a RUN step (the sandbox models package installs, venvs, collectstatic and file commands)",
+                _not_modelled(words),
             ],
             took,
             {},
         )
     return 0, logs, took, {"size": size, "fs": fs, "users": users, "created_by": f"RUN {script}"}
+
+
+_USERADD_VALUE_FLAGS = {
+    "-u",
+    "-g",
+    "-G",
+    "-s",
+    "-h",
+    "-d",
+    "-c",
+    "-k",
+    "-K",
+    "-p",
+    "-e",
+    "-f",
+    "--uid",
+    "--gid",
+    "--groups",
+    "--shell",
+    "--home",
+    "--home-dir",
+    "--ingroup",
+    "--comment",
+    "--gecos",
+    "--skel",
+    "--password",
+    "--expiredate",
+    "--inactive",
+}
+
+
+def _not_modelled(words: list[str]) -> str:
+    return (
+        f"sandbox: `{' '.join(words)}` is not simulated in a RUN step (the sandbox models "
+        "package installs, venvs, collectstatic and file commands)"
+    )
 
 
 def _has_package(fs: dict[str, str], name: str) -> bool:
@@ -1281,7 +1357,7 @@ def _export(world: World, out: Output, final: StageState, tags: list[str]) -> tu
     version = final.version
     pyproject = next(
         (
-            docker["blobs"].get(v)
+            engine.blob_text(docker, v)
             for p, v in sorted(final.fs.items())
             if p.endswith("/pyproject.toml")
         ),

@@ -188,3 +188,13 @@ def displayable_ports(ports: list[tuple[str, int, int, str]]) -> str:
         first, last = groups[key]
         result.append(form(key, first, last))
     return ", ".join(result + mappings)
+
+
+def int_value(value: str, flag: str) -> int:
+    """An integer flag value, or pflag's error for one that is not (`-t x`)."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise FlagError(
+            f'invalid argument "{value}" for "{flag}" flag: strconv.ParseInt: parsing "{value}": invalid syntax'
+        ) from None

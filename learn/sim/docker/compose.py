@@ -22,11 +22,15 @@ stop/start/exec on the simulated engine.
 
 from __future__ import annotations
 
+import functools
 import json
+import posixpath
 import re
 import shlex
 from dataclasses import dataclass, field
 from typing import Any
+
+import yaml
 
 from learn.sim import clock
 from learn.sim.commandline import Result
@@ -62,6 +66,16 @@ class Project:
     networks: dict[str, Any]
     volumes: dict[str, Any]
     warnings: list[str] = field(default_factory=list)
+    disabled: set[str] = field(default_factory=set)  # services of profiles not enabled
+    dir: str = ""  # the project directory, relative to the working directory ("" is it)
+
+    def path(self, relative: str) -> str:
+        """A path in the file, relative to the project directory (the first file's folder),
+        as a path of the working directory."""
+        joined = posixpath.normpath(posixpath.join(self.dir, relative.removeprefix("./")))
+        if joined.startswith(".."):
+            raise ComposeError(f"{relative}: outside the sandbox's working directory")
+        return "" if joined == "." else joined
 
     @property
     def network(self) -> str:
@@ -148,10 +162,31 @@ def _dotenv(text: str | None) -> dict[str, str]:
     return env
 
 
-def load(world: World, files: list[str], project_name: str | None) -> tuple[Project, str]:
+@functools.lru_cache(maxsize=32)
+def _checked(name: str, text: str) -> str:
+    """One compose file, loaded with the labs' bounded loader and validated against the
+    compose-spec schema, as JSON text (validation takes tens of ms: a pure function of the
+    text, so it is done once per text, and the caller gets its own copy)."""
     from learn.labs.limits import LabInputError, load_with_nodes
     from learn.labs.validators import compose_document_problems
 
+    try:
+        documents = [d for d in load_with_nodes(text) if d[0] is not None]
+    except LabInputError as exc:
+        where = f" line {exc.line}" if exc.line else ""
+        raise ComposeError(f"yaml: {name}{where}: {exc.message}") from None
+    if not documents:
+        raise ComposeError(f"empty compose file: {name}")
+    data, node = documents[0]
+    problems = compose_document_problems(data, node)
+    if problems:
+        first = problems[0]
+        where = f" line {first.line}" if first.line else ""
+        raise ComposeError(f"validating {name}{where}: {first.message}")
+    return json.dumps(data)
+
+
+def load(world: World, files: list[str], project_name: str | None) -> tuple[Project, str]:
     names = files or [next((n for n in DEFAULT_FILES if n in world.files()), "")]
     if not names[0]:
         raise ComposeError("no configuration file provided: not found")
@@ -162,25 +197,14 @@ def load(world: World, files: list[str], project_name: str | None) -> tuple[Proj
             raise ComposeError(
                 f"open /home/learner/{PROJECT_DIR}/{name.removeprefix('./')}: no such file or directory"
             )
-        try:
-            documents = [d for d in load_with_nodes(text) if d[0] is not None]
-        except LabInputError as exc:
-            where = f" line {exc.line}" if exc.line else ""
-            raise ComposeError(f"yaml: {name}{where}: {exc.message}") from None
-        if not documents:
-            raise ComposeError(f"empty compose file: {name}")
-        data, node = documents[0]
-        problems = compose_document_problems(data, node)
-        if problems:
-            first = problems[0]
-            where = f" line {first.line}" if first.line else ""
-            raise ComposeError(f"validating {name}{where}: {first.message}")
+        data = json.loads(_checked(name, text))
         _merge(merged, data)
     warnings: list[str] = []
-    env = _dotenv(world.files().get(".env"))
+    project_dir = posixpath.dirname(names[0].removeprefix("./"))
+    env = _dotenv(world.files().get(posixpath.join(project_dir, ".env")))
     data = _interpolate(merged, env, warnings)
     services_raw = data.get("services") or {}
-    name = project_name or data.get("name") or PROJECT_DIR
+    name = project_name or data.get("name") or posixpath.basename(project_dir) or PROJECT_DIR
     name = re.sub(r"[^a-z0-9_-]", "", str(name).lower())
     if not name:
         raise ComposeError("project name must not be empty")
@@ -190,9 +214,15 @@ def load(world: World, files: list[str], project_name: str | None) -> tuple[Proj
         networks=dict(data.get("networks") or {}),
         volumes=dict(data.get("volumes") or {}),
         warnings=warnings,
+        dir=project_dir,
     )
     for svc_name in sorted(services_raw):
         raw = services_raw[svc_name] or {}
+        if raw.get("profiles"):
+            # A service with profiles runs only when one is enabled (`--profile` is not
+            # simulated, COMPOSE_PROFILES cannot be set), so here it is always disabled.
+            project.disabled.add(svc_name)
+            continue
         build = raw.get("build")
         if isinstance(build, str):
             build = {"context": build}
@@ -211,7 +241,7 @@ def load(world: World, files: list[str], project_name: str | None) -> tuple[Proj
         project.services[svc_name] = Service(svc_name, raw, image, build, depends)
     for svc in project.services.values():
         for dep in svc.depends_on:
-            if dep not in project.services:
+            if dep not in project.services and dep not in project.disabled:
                 raise ComposeError(
                     f'service "{svc.name}" depends on undefined service "{dep}": invalid compose project'
                 )
@@ -286,7 +316,7 @@ def _ports(svc: Service) -> list[list[Any]]:
     return out
 
 
-def _environment(world: World, svc: Service) -> dict[str, str]:
+def _environment(world: World, project: Project, svc: Service) -> dict[str, str]:
     env: dict[str, str] = {}
     env_files = svc.raw.get("env_file") or []
     if isinstance(env_files, str):
@@ -294,11 +324,13 @@ def _environment(world: World, svc: Service) -> dict[str, str]:
     for item in env_files:
         path = item.get("path") if isinstance(item, dict) else item
         required = item.get("required", True) if isinstance(item, dict) else True
-        text = world.files().get(str(path).removeprefix("./"))
+        where = project.path(str(path))
+        text = world.files().get(where)
         if text is None:
             if required:
+                full = f"/home/learner/{PROJECT_DIR}/{where}"
                 raise ComposeError(
-                    f"env file /home/learner/{PROJECT_DIR}/{str(path).removeprefix('./')} not found: stat /home/learner/{PROJECT_DIR}/{str(path).removeprefix('./')}: no such file or directory"
+                    f"env file {full} not found: stat {full}: no such file or directory"
                 )
             continue
         env.update(_dotenv(text))
@@ -481,7 +513,7 @@ def _ensure_images(
     for svc in services:
         has = engine.find_image(world, svc.image) is not None
         if svc.build is not None and (build or not has):
-            context = str(svc.build.get("context") or ".").removeprefix("./") or "."
+            context = project.path(str(svc.build.get("context") or ".")) or "."
             dockerfile = str(svc.build.get("dockerfile") or "Dockerfile")
             if context not in {".", ""}:
                 dockerfile = f"{context}/{dockerfile}"
@@ -560,7 +592,7 @@ def _create(
     opts.name = name
     opts.detach = True
     opts.ports = _ports(svc)
-    opts.env = _environment(world, svc)
+    opts.env = _environment(world, project, svc)
     restart = svc.raw.get("restart")
     if restart:
         opts.restart = runtime.parse_restart(str(restart))
@@ -582,24 +614,7 @@ def _create(
     for volume in _volumes(svc):
         if volume["type"] == "volume":
             if volume["source"]:
-                declared = project.volumes.get(volume["source"]) or {}
-                external = bool(declared.get("external"))
-                vol_name = declared.get("name") or (
-                    volume["source"] if external else f"{project.name}_{volume['source']}"
-                )
-                if vol_name not in engine.state(world)["volumes"]:
-                    if external:
-                        raise ComposeError(f'external volume "{vol_name}" not found')
-                    _event(events, f"Volume {vol_name}", "Creating")
-                    engine.volume_create(
-                        world,
-                        vol_name,
-                        labels={
-                            "com.docker.compose.project": project.name,
-                            "com.docker.compose.volume": volume["source"],
-                        },
-                    )
-                    _event(events, f"Volume {vol_name}", "Created")
+                vol_name = _project_volume(world, project, volume["source"], events)
                 opts.mounts.append(
                     {
                         "type": "volume",
@@ -635,6 +650,7 @@ def _create(
                 raise ComposeError(
                     f'service "{svc.name}": bind mounts of host paths ({source}) are not simulated in this sandbox: use ./dir or a named volume'
                 )
+            source = "./" + (project.path(source) or ".")
             mount = runtime.parse_volume(
                 world, f"{source}:{volume['target']}{':ro' if volume['read_only'] else ''}"
             )
@@ -685,6 +701,22 @@ def _create(
     return container
 
 
+def _project_volume(world: World, project: Project, key: str, events: list[str]) -> str:
+    """The engine volume behind a top-level volume: `<project>_<key>` (or its `name:`),
+    created with Compose's events the first time; an external one must exist."""
+    declared = project.volumes.get(key) or {}
+    external = bool(declared.get("external"))
+    vol_name = str(declared.get("name") or (key if external else f"{project.name}_{key}"))
+    if vol_name not in engine.state(world)["volumes"]:
+        if external:
+            raise ComposeError(f'external volume "{vol_name}" not found')
+        _event(events, f"Volume {vol_name}", "Creating")
+        labels = {"com.docker.compose.project": project.name, "com.docker.compose.volume": key}
+        engine.volume_create(world, vol_name, labels=labels)
+        _event(events, f"Volume {vol_name}", "Created")
+    return vol_name
+
+
 def _grace(svc: Service) -> int:
     from learn.sim.docker.build import parse_duration
 
@@ -699,6 +731,8 @@ def _wait_for(world: World, project: Project, svc: Service, events: list[str]) -
         condition = config.get("condition", "service_started")
         if condition == "service_started":
             continue
+        if dep in project.disabled:
+            continue  # shouldWaitForDependency: a disabled service is not waited for
         target = _container_of(world, project, dep)
         if target is None:
             if config.get("required", True):
@@ -813,25 +847,7 @@ def cmd_up(world: World, project: Project, args: list[str]) -> tuple[int, str, s
             if v["type"] == "volume" and v["source"]
         }
     ):
-        declared = project.volumes.get(key) or {}
-        vol_name = declared.get("name") or (
-            key if declared.get("external") else f"{project.name}_{key}"
-        )
-        if declared.get("external"):
-            if vol_name not in engine.state(world)["volumes"]:
-                raise ComposeError(f'external volume "{vol_name}" not found')
-            continue
-        if vol_name not in engine.state(world)["volumes"]:
-            _event(events, f"Volume {vol_name}", "Creating")
-            engine.volume_create(
-                world,
-                vol_name,
-                labels={
-                    "com.docker.compose.project": project.name,
-                    "com.docker.compose.volume": key,
-                },
-            )
-            _event(events, f"Volume {vol_name}", "Created")
+        _project_volume(world, project, key, events)
     containers = {}
     for svc in services:
         containers[svc.name] = _create(
@@ -854,7 +870,15 @@ def cmd_up(world: World, project: Project, args: list[str]) -> tuple[int, str, s
             runtime.start_checked(world, container)
             _event(events, f"Container {container['name']}", "Started")
         if parsed.get("wait"):
-            for svc in services:
+            # One-off services another waits for with service_completed_successfully are
+            # done when they exit 0; --wait does not wait for them to be running.
+            one_off = {
+                dep
+                for svc in services
+                for dep, cond in svc.depends_on.items()
+                if cond.get("condition") == "service_completed_successfully"
+            }
+            for svc in [s for s in services if s.name not in one_off]:
                 container = containers[svc.name]
                 _event(events, f"Container {container['name']}", "Waiting")
                 clock.advance(world, MAX_WAIT, until=_settled_health(container))
@@ -870,8 +894,10 @@ def cmd_up(world: World, project: Project, args: list[str]) -> tuple[int, str, s
                     f"Container {container['name']}",
                     "Healthy" if st.get("health") else "Started",
                 )
-    except (ComposeError, DockerError) as exc:
+    except ComposeError as exc:
         return 1, "", "\n".join(events) + f"\n{exc}\n"
+    except DockerError as exc:
+        return 1, "", "\n".join(events) + f"\nError response from daemon: {exc}\n"
     text = "\n".join(events) + "\n"
     if parsed.get("detach") or parsed.get("wait"):
         return 0, "", text
@@ -905,11 +931,14 @@ def _logs_text(
 ) -> str:
     names = {c["id"]: c["name"].removeprefix(f"{project.name}-") for c in containers}
     width = max((len(n) for n in names.values()), default=0) + 1
-    out = []
-    for c in containers:
-        for line in engine.logs(world, c, tail=tail):
-            out.append(f"{names[c['id']]:<{width}} | {line}")
-    return "".join(line + "\n" for line in out)
+    entries: list[tuple[int, int, str]] = []
+    for order, c in enumerate(containers):
+        lines = engine.log_entries(world, c)
+        if tail is not None:
+            lines = lines[-tail:] if tail > 0 else []
+        entries += [(at, order, f"{names[c['id']]:<{width}} | {line}") for at, line in lines]
+    # The containers' lines as they came, one stream (by moment, then container).
+    return "".join(text + "\n" for _at, _order, text in sorted(entries))
 
 
 def cmd_down(world: World, project: Project, args: list[str]) -> tuple[int, str, str]:
@@ -930,7 +959,7 @@ def cmd_down(world: World, project: Project, args: list[str]) -> tuple[int, str,
         if c["state"]["status"] in {"running", "restarting"}:
             _event(events, f"Container {c['name']}", "Stopping")
             ms = (
-                int(parsed.get("timeout")) * S
+                cli.int_value(parsed.get("timeout"), "-t, --timeout") * S
                 if parsed.get("timeout")
                 else int(c.get("stop_timeout") or 10) * S
             )
@@ -1014,7 +1043,7 @@ def cmd_ps(world: World, project: Project, args: list[str]) -> tuple[int, str, s
                 c["labels"]["com.docker.compose.service"],
                 fields["RunningFor"],
                 fields["Status"],
-                engine.ports_text(c, []),
+                fields["Ports"],
             ]
         )
     return (
@@ -1043,7 +1072,11 @@ def cmd_logs(world: World, project: Project, args: list[str]) -> tuple[int, str,
         containers = [
             c for c in containers if c["labels"].get("com.docker.compose.service") in parsed.args
         ]
-    tail = None if parsed.get("tail") in {None, "all"} else int(parsed.get("tail"))
+    tail = (
+        None
+        if parsed.get("tail") in {None, "all"}
+        else cli.int_value(parsed.get("tail"), "-n, --tail")
+    )
     if parsed.get("no-log-prefix"):
         text = "".join(line + "\n" for c in containers for line in engine.logs(world, c, tail=tail))
     else:
@@ -1056,8 +1089,6 @@ def cmd_logs(world: World, project: Project, args: list[str]) -> tuple[int, str,
 
 
 def cmd_config(world: World, project: Project, args: list[str]) -> tuple[int, str, str]:
-    import yaml
-
     parsed = cli.parse(
         args, [Flag("services"), Flag("volumes"), Flag("quiet", "q"), Flag("format", kind="value")]
     )
@@ -1082,7 +1113,7 @@ def cmd_config(world: World, project: Project, args: list[str]) -> tuple[int, st
                 for k, v in sorted(svc.depends_on.items())
             }
         if "environment" in svc.raw:
-            out["environment"] = _environment(world, svc)
+            out["environment"] = dict(sorted(_environment(world, project, svc).items()))
         if "command" in svc.raw:
             out["command"] = _words(svc.raw["command"])
         if "ports" in svc.raw:
@@ -1098,8 +1129,16 @@ def cmd_config(world: World, project: Project, args: list[str]) -> tuple[int, st
                 else {"mode": "ingress", "target": port, "published": str(host), "protocol": proto}
                 for ip, host, port, proto in _ports(svc)
             ]
+        if "volumes" in svc.raw:
+            out["volumes"] = [_long_volume(project, v) for v in _volumes(svc)]
+        if "healthcheck" in svc.raw and isinstance(svc.raw["healthcheck"], dict):
+            check = dict(svc.raw["healthcheck"])
+            if isinstance(check.get("test"), str):
+                check["test"] = ["CMD-SHELL", check["test"]]
+            out["healthcheck"] = check
         out["networks"] = {"default": None}
-        services[name] = out
+        # compose-go marshals a service's fields in (nearly) alphabetical order.
+        services[name] = dict(sorted(out.items()))
     doc: dict[str, Any] = {
         "name": project.name,
         "services": services,
@@ -1112,7 +1151,42 @@ def cmd_config(world: World, project: Project, args: list[str]) -> tuple[int, st
         }
     if parsed.get("format") == "json":
         return 0, json.dumps(doc, indent=4) + "\n", ""
-    return 0, yaml.safe_dump(doc, sort_keys=False, default_flow_style=False), ""
+    return 0, yaml.dump(doc, Dumper=_IndentedDumper, sort_keys=False, default_flow_style=False), ""
+
+
+class _IndentedDumper(yaml.SafeDumper):
+    """YAML as compose-go's encoder (go.yaml.in/yaml/v3) writes it: lists indented under
+    their key, a string that would read back as another type in double quotes ("8000")."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)
+
+
+def _go_string(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
+    tag = dumper.resolve(yaml.ScalarNode, data, (True, False))
+    if tag != "tag:yaml.org,2002:str" or data == "":
+        return dumper.represent_scalar("tag:yaml.org,2002:str", data, style='"')
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data)
+
+
+_IndentedDumper.add_representer(str, _go_string)
+
+
+def _long_volume(project: Project, volume: dict[str, Any]) -> dict[str, Any]:
+    """A volume in the long syntax `docker compose config` prints."""
+    out: dict[str, Any] = {"type": volume["type"]}
+    if volume["source"]:
+        source = volume["source"]
+        if volume["type"] == "bind":
+            source = f"/home/learner/{PROJECT_DIR}/{project.path(source)}".rstrip("/")
+        out["source"] = source
+    out["target"] = volume["target"]
+    if volume["read_only"]:
+        out["read_only"] = True
+    out["volume" if volume["type"] == "volume" else "bind"] = (
+        {} if volume["type"] == "volume" else {"create_host_path": True}
+    )
+    return out
 
 
 def cmd_build(world: World, project: Project, args: list[str]) -> tuple[int, str, str]:
@@ -1150,7 +1224,11 @@ def cmd_stop(world: World, project: Project, args: list[str]) -> tuple[int, str,
             return
         _event(events, f"Container {c['name']}", "Stopping")
         engine.stop(
-            world, c, int(parsed.get("timeout")) * S if parsed.get("timeout") else _grace(svc)
+            world,
+            c,
+            cli.int_value(parsed.get("timeout"), "-t, --timeout") * S
+            if parsed.get("timeout")
+            else _grace(svc),
         )
         _event(events, f"Container {c['name']}", "Stopped")
 

@@ -204,12 +204,73 @@ def env_pairs(value: str, line: int) -> list[tuple[str, str]]:
     return pairs
 
 
+# The flags each instruction takes (frontend/dockerfile/instructions/parse.go); any other
+# `--flag` is BFlags' "unknown flag".
+FLAGS = {
+    "FROM": ("platform",),
+    "RUN": ("mount", "network", "security", "device"),
+    "COPY": ("from", "chown", "chmod", "link", "parents", "exclude"),
+    "ADD": ("chown", "chmod", "link", "keep-git-dir", "checksum", "exclude", "unpack"),
+    "HEALTHCHECK": ("interval", "timeout", "start-period", "start-interval", "retries"),
+}
+_EXACTLY_ONE = {"MAINTAINER", "WORKDIR", "USER", "STOPSIGNAL"}
+_AT_LEAST_ONE = {"ENV", "LABEL", "ONBUILD", "HEALTHCHECK", "EXPOSE", "VOLUME"}
+
+
+def _argument_problem(name: str, value: str) -> str:
+    """The argument errors BuildKit's ParseInstruction gives, in its words, or ""."""
+    if name in {"CMD", "ENTRYPOINT", "SHELL", "ARG", "FROM"} or (
+        name == "RUN" and not value.strip().startswith("--")
+    ):
+        return ""
+    words = _words(value)
+    allowed = FLAGS.get(name, ())
+    for word in words:
+        if not word.startswith("--"):
+            break
+        flag = word[2:].split("=", 1)[0]
+        if flag not in allowed:
+            message = f"unknown flag: --{flag}"
+            best, dist = "", 3
+            for option in allowed:
+                d = _levenshtein(flag, option)
+                if d < dist:
+                    best, dist = option, d
+            return message + (f" (did you mean {best}?)" if best else "")
+    if name == "RUN":
+        return ""
+    rest = [w for w in words if not w.startswith("--")] if name in {"COPY", "ADD"} else words
+    if name in _EXACTLY_ONE and not value.strip():
+        return f"{name} requires exactly one argument"
+    if name in _AT_LEAST_ONE and not value.strip():
+        return f"{name} requires at least one argument"
+    if name in {"COPY", "ADD"}:
+        if _json_args(value.strip()) is not None:
+            rest = _json_args(value.strip()) or []
+        if not rest:
+            return f"{name} requires at least two arguments"
+        if len(rest) == 1:
+            return (
+                f"{name} requires at least two arguments, but only one was provided. "
+                "Destination could not be determined"
+            )
+    if name == "ONBUILD" and words:
+        trigger = words[0].upper()
+        if trigger == "ONBUILD":
+            return "Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed"
+        if trigger in {"FROM", "MAINTAINER"}:
+            return f"{trigger} isn't allowed as an ONBUILD trigger"
+    return ""
+
+
 def parse(text: str) -> Dockerfile:
     """Stages and meta args of a Dockerfile, or DockerfileError as BuildKit words it."""
     from dockerfile_parse import DockerfileParser
 
     # fileobj keeps dockerfile-parse from reading or writing a Dockerfile on disk.
-    parser = DockerfileParser(fileobj=io.BytesIO(text.encode("utf-8")), env_replace=False)
+    # dockerfile-parse drops a last line that has no newline and no argument (`ENV`).
+    source = text if text.endswith("\n") else text + "\n"
+    parser = DockerfileParser(fileobj=io.BytesIO(source.encode("utf-8")), env_replace=False)
     stages: list[Stage] = []
     meta: dict[str, str] = {}
     for item in parser.structure:
@@ -226,6 +287,9 @@ def parse(text: str) -> Dockerfile:
             if suggestion:
                 message += f" (did you mean {suggestion}?)"
             raise DockerfileError(f"dockerfile parse error on line {line}: {message}", line)
+        problem = _argument_problem(name, value)
+        if problem:
+            raise DockerfileError(f"dockerfile parse error on line {line}: {problem}", line)
         if name == "ARG" and not stages:
             for key, default in _arg_pairs(value):
                 meta[key] = expand(default, meta) if default is not None else meta.get(key, "")

@@ -7,7 +7,8 @@ State (plain data, `world.state["docker"]`):
   installed Python/Node package), `program` (learn/sim/programs.py), `size`, `source` (the
   reference a pulled image came from; None for a built one), `history`.
 - `tags`: fully qualified reference (`docker.io/library/web:0.1.0`) -> image id.
-- `blobs`: digest -> file text (files copied into images, stored once).
+- `blobs`: digest -> file text (files copied into images, stored once; a text over 1 KB is
+  kept zlib-compressed as `z:<base64>` so a dump stays small: `blob_text` reads either).
 - `cache`: BuildKit's build cache, cache key -> the layer it produced (learn/sim/docker/build.py).
 - `containers`: id -> a container record (config, state, the process's `run`, its `runs` for
   logs, its own writable layer `fs` and the program's `data`).
@@ -86,6 +87,33 @@ def state(world: World) -> dict[str, Any]:
 # --------------------------------------------------------------------------- sizes, times
 
 
+BLOB_COMPRESS_OVER = 1024
+
+
+def put_blob(docker: dict[str, Any], digest: str, text: str) -> None:
+    if digest in docker["blobs"]:
+        return
+    if len(text) > BLOB_COMPRESS_OVER:
+        import base64
+        import zlib
+
+        docker["blobs"][digest] = "z:" + base64.b64encode(zlib.compress(text.encode(), 9)).decode()
+    else:
+        docker["blobs"][digest] = "t:" + text
+
+
+def blob_text(docker: Mapping[str, Any], digest: str) -> str | None:
+    stored = docker["blobs"].get(digest)
+    if stored is None:
+        return None
+    if stored.startswith("z:"):
+        import base64
+        import zlib
+
+        return zlib.decompress(base64.b64decode(stored[2:])).decode()
+    return str(stored[2:])
+
+
 def human_size(size: float, precision: int = 3) -> str:
     """go-units HumanSizeWithPrecision: decimal units; `docker images` uses precision 3,
     HumanSize (BuildKit's transfer sizes) 4."""
@@ -95,6 +123,21 @@ def human_size(size: float, precision: int = 3) -> str:
         size /= 1000
         i += 1
     return f"{size:.{precision}g}{units[i]}"
+
+
+def go_duration(ms: int) -> str:
+    """Go's time.Duration String for whole milliseconds: 500ms, 3s, 1m30s, 1h0m0s."""
+    if ms < 1000:
+        return f"{ms}ms"
+    hours, rest = divmod(ms, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    seconds = rest / 1000
+    text = f"{seconds:g}s"
+    if hours:
+        return f"{hours}h{minutes}m{text}"
+    if minutes:
+        return f"{minutes}m{text}"
+    return text
 
 
 def ram_in_bytes(text: str) -> int:
@@ -263,9 +306,12 @@ def pull(world: World, reference: str) -> tuple[dict[str, Any], list[str]]:
     lines = [
         f"{ref.tag_or_latest or ref.digest}: Pulling from {ref.path if ref.domain == images.DEFAULT_DOMAIN else ref.repository.split('/', 1)[1]}"
     ]
-    for i in range(3):
-        layer = world.digest("layer", record["id"], i)[:12]
-        lines.append(f"{layer}: Pull complete")
+    # jsonmessage.Display without a terminal: status lines, no progress bars.
+    layers = [world.digest("layer", record["id"], i)[:12] for i in range(3)]
+    lines += [f"{layer}: Pulling fs layer" for layer in layers]
+    for layer in layers:
+        lines += [f"{layer}: Verifying Checksum", f"{layer}: Download complete"]
+    lines += [f"{layer}: Pull complete" for layer in layers]
     lines.append(f"Digest: {resolved.digest}")
     store_image(world, record, [str(ref)])
     return record, lines
@@ -419,7 +465,7 @@ class ContainerFs:
         docker = state(world)
         image = docker["images"].get(container["image"]) or {}
         self.image_fs: dict[str, str] = image.get("fs") or {}
-        self.blobs: dict[str, str] = docker["blobs"]
+        self.docker = docker
         self.volumes: dict[str, Any] = docker["volumes"]
 
     def _mount(self, path: str) -> tuple[dict[str, Any], str, bool] | None:
@@ -458,7 +504,7 @@ class ContainerFs:
             return own
         blob = self.image_fs.get(path)
         if blob and blob not in {"dir"} and not blob.startswith("pkg:"):
-            return self.blobs.get(blob)
+            return blob_text(self.docker, blob)
         return None
 
     def write(self, path: str, text: str, *, append: bool = False) -> str | None:
@@ -577,7 +623,7 @@ def _listening(
     listens = run.get("listens") or {}
     if str(port) not in listens:
         return "refused"
-    started = container["state"]["started"] or 0
+    started = container.get("segment_started") or container["state"]["started"] or 0
     if world.now < started + int(run.get("ready_after", 0)):
         return "refused"
     if run.get("loopback_only") and not local:
@@ -614,7 +660,7 @@ def make_process(world: World, container: dict[str, Any]) -> programs.Process:
         fs=ContainerFs(world, container),
         net=ContainerNet(world, container),
         data=data,
-        started=container["state"]["started"] or world.now,
+        started=container.get("segment_started") or container["state"]["started"] or world.now,
         now=world.now,
         hostname=container["hostname"],
         ip=ip,
@@ -693,6 +739,30 @@ def start(world: World, container: dict[str, Any]) -> None:
         }
     )
     container["stopping"] = False
+    parts = container.get("parts")
+    if parts:
+        container["program"], container["program_argv"] = parts[0]
+        container["chain"] = [list(p) for p in parts[1:]]
+    _launch(world, container)
+    health = container.get("health_config")
+    if health:
+        st["health"] = {"status": "starting", "failing": 0, "log": []}
+        first = _health_period(container, starting=True)
+        cid = container["id"]
+        clock.schedule(
+            world,
+            at=world.now + first,
+            kind="docker.health",
+            key=f"docker:{cid}:health",
+            payload=cid,
+        )
+    else:
+        st["health"] = None
+
+
+def _launch(world: World, container: dict[str, Any]) -> None:
+    """Run the container's current program from now: its output, its exit, its memory."""
+    container["segment_started"] = world.now
     process = make_process(world, container)
     process.started = world.now
     program = program_of(container)
@@ -732,19 +802,6 @@ def start(world: World, container: dict[str, Any]) -> None:
             key=f"docker:{cid}:exit",
             payload=[cid, "exit"],
         )
-    health = container.get("health_config")
-    if health:
-        st["health"] = {"status": "starting", "failing": 0, "log": []}
-        first = _health_period(container, starting=True)
-        clock.schedule(
-            world,
-            at=world.now + first,
-            kind="docker.health",
-            key=f"docker:{cid}:health",
-            payload=cid,
-        )
-    else:
-        st["health"] = None
 
 
 def _loopback_only(program: programs.Program, process: programs.Process) -> bool:
@@ -823,8 +880,18 @@ def _on_exit(world: World, payload: Any) -> bool:
         return False
     if why == "oom":
         exited(world, container, 137, oom=True)
-    else:
-        exited(world, container, int(container["run"].get("exit_code", 0)))
+        return True
+    code = int(container["run"].get("exit_code", 0))
+    chain = container.get("chain") or []
+    if code == 0 and chain:
+        # `sh -c "A && B"`: A ended well, so the shell runs B in the same container.
+        if container["runs"]:
+            container["runs"][-1]["ended"] = world.now
+        program_of(container).on_exit(make_process(world, container), 0)
+        container["program"], container["program_argv"] = chain.pop(0)
+        _launch(world, container)
+        return True
+    exited(world, container, code)
     return True
 
 
@@ -866,7 +933,8 @@ def health_probe(world: World, container: dict[str, Any]) -> None:
     timeout = int(config.get("timeout") or HEALTH_TIMEOUT)
     code, output, took = probes.run_test(world, container, list(config["test"]))
     if took > timeout:
-        code, output = -1, f"Health check exceeded timeout ({timeout // 1000}s)"
+        code, output = -1, f"Health check exceeded timeout ({go_duration(timeout)})"
+        took = timeout
     started = int(container["state"]["started"] or 0)
     in_start_period = world.now - started < int(config.get("start_period") or 0)
     health["log"].append(
@@ -881,7 +949,7 @@ def health_probe(world: World, container: dict[str, Any]) -> None:
     if code == 0:
         health["status"] = "healthy"
         health["failing"] = 0
-    elif not (in_start_period and health["status"] != "healthy"):
+    elif not (health["status"] == "starting" and in_start_period):
         health["failing"] += 1
         if health["failing"] >= int(config.get("retries") or HEALTH_RETRIES):
             health["status"] = "unhealthy"
@@ -889,7 +957,11 @@ def health_probe(world: World, container: dict[str, Any]) -> None:
     period = _health_period(container, starting=starting)
     cid = container["id"]
     clock.schedule(
-        world, at=world.now + period, kind="docker.health", key=f"docker:{cid}:health", payload=cid
+        world,
+        at=world.now + took + period,  # the timer is reset when the probe has ended
+        kind="docker.health",
+        key=f"docker:{cid}:health",
+        payload=cid,
     )
 
 
@@ -951,10 +1023,9 @@ def remove(world: World, container: dict[str, Any], *, volumes: bool = False) ->
                 docker["volumes"].pop(mount["name"], None)
 
 
-def logs(
-    world: World, container: Mapping[str, Any], *, tail: int | None = None, timestamps: bool = False
-) -> list[str]:
-    """What the container's processes printed up to now, oldest first (all its runs)."""
+def log_entries(world: World, container: Mapping[str, Any]) -> list[tuple[int, str]]:
+    """(moment, line) for what the container's processes printed up to now, oldest first,
+    across all its runs; at most MAX_LOG_LINES, the newest kept."""
     out: list[tuple[int, str]] = []
     for run in container["runs"]:
         started = int(run["started"])
@@ -964,20 +1035,28 @@ def logs(
             if at <= limit:
                 out.append((started + at, line))
         repeat = run.get("repeat")
-        if repeat:
+        if repeat and repeat[0] and repeat[1]:
             period, items = repeat
-            last_line = max((at for at, _ in run["lines"]), default=0)
-            t0 = last_line
-            cycles = 0
             # The loop's first round starts where the lines before it end; a round prints
             # its lines as their moments come, so a round in progress shows what it has.
-            while period and t0 <= limit and cycles < MAX_LOG_LINES:
+            t0 = max((at for at, _ in run["lines"]), default=0)
+            if t0 <= limit:
+                rounds = (limit - t0) // period + 1
+                skip = max(0, rounds - MAX_LOG_LINES // len(items) - 1)
+                t0 += skip * period
+            while t0 <= limit:
                 for at, line in items:
                     if t0 + at <= limit:
                         out.append((started + t0 + at, line))
                 t0 += period
-                cycles += 1
-    out = out[-MAX_LOG_LINES:]
+    return out[-MAX_LOG_LINES:]
+
+
+def logs(
+    world: World, container: Mapping[str, Any], *, tail: int | None = None, timestamps: bool = False
+) -> list[str]:
+    """`docker logs`: the lines, oldest first, the last `tail` of them if given."""
+    out = log_entries(world, container)
     if tail is not None:
         out = out[-tail:] if tail > 0 else []
     if timestamps:

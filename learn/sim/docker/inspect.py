@@ -49,21 +49,24 @@ def _config(world: World, c: dict[str, Any], record: dict[str, Any]) -> dict[str
     }
     health = c.get("health_config")
     if health:
-        config["Healthcheck"] = {
-            "Test": health["test"],
-            **{
-                api: int(health[key]) * 1_000_000
-                for key, api in (
-                    ("interval", "Interval"),
-                    ("timeout", "Timeout"),
-                    ("start_period", "StartPeriod"),
-                    ("start_interval", "StartInterval"),
-                )
-                if health.get(key)
-            },
-            **({"Retries": int(health["retries"])} if health.get("retries") else {}),
-        }
+        config["Healthcheck"] = health_json(health)
     return config
+
+
+def health_json(health: dict[str, Any]) -> dict[str, Any]:
+    """A HealthConfig as the Engine API shows it: durations in nanoseconds."""
+    out: dict[str, Any] = {"Test": health["test"]}
+    for key, api in (
+        ("interval", "Interval"),
+        ("timeout", "Timeout"),
+        ("start_period", "StartPeriod"),
+        ("start_interval", "StartInterval"),
+    ):
+        if health.get(key):
+            out[api] = int(health[key]) * 1_000_000
+    if health.get("retries"):
+        out["Retries"] = int(health["retries"])
+    return out
 
 
 def container_json(world: World, c: dict[str, Any]) -> dict[str, Any]:
@@ -194,20 +197,7 @@ def image_json(world: World, record: dict[str, Any]) -> dict[str, Any]:
     if config.get("stop_signal"):
         out_config["StopSignal"] = config["stop_signal"]
     if health:
-        out_config["Healthcheck"] = {
-            "Test": health["test"],
-            **{
-                api: int(health[key]) * 1_000_000
-                for key, api in (
-                    ("interval", "Interval"),
-                    ("timeout", "Timeout"),
-                    ("start_period", "StartPeriod"),
-                    ("start_interval", "StartInterval"),
-                )
-                if health.get(key)
-            },
-            **({"Retries": int(health["retries"])} if health.get("retries") else {}),
-        }
+        out_config["Healthcheck"] = health_json(health)
     created = record["created"] if not record.get("source") else -14 * 86_400_000
     return {
         "Id": record["id"],

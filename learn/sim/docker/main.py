@@ -536,6 +536,19 @@ def cmd_run(world: World, args: list[str], stdin: str | None) -> Result:
         raise DockerError(
             f"docker: {exc}\n\nRun 'docker run --help' for more information", 125
         ) from None
+    shells = {"sh", "bash", "ash", "/bin/sh", "/bin/bash", "python", "python3", "node"}
+    if (
+        (options.tty or options.interactive)
+        and not options.detach
+        and (options.command[:1] and options.command[0] in shells and len(options.command) == 1)
+    ):
+        return Result(
+            1,
+            "",
+            "docker run -it: an interactive terminal is not simulated in this sandbox; run one "
+            "command (`docker run --rm IMAGE CMD ...`), or start the container with -d and use "
+            "`docker exec NAME CMD ...`\n",
+        )
     out = ""
     try:
         pulled = runtime.ensure_image(world, options.image, pull=parsed.get("pull") or "missing")
@@ -758,6 +771,25 @@ def cmd_logs(world: World, args: list[str], stdin: str | None) -> Result:
     return Result(0, out)
 
 
+def _each_container(world: World, names: list[str], act: Any) -> Result:
+    """Run `act(name, container)` for each named container, as the CLI loops over its
+    arguments: it prints each name that worked, the daemon's error for each that did not,
+    and exits 1 if any failed. `act` raises DockerError with the error's text."""
+    out, err, code = "", "", 0
+    for name in names:
+        container = engine.find_container(world, name)
+        try:
+            if container is None:
+                raise DockerError(f"Error response from daemon: No such container: {name}")
+            act(name, container)
+        except DockerError as exc:
+            err += f"{exc}\n"
+            code = 1
+            continue
+        out += name + "\n"
+    return Result(code, out, err)
+
+
 def cmd_stop(world: World, args: list[str], stdin: str | None) -> Result:
     parsed = cli.parse(
         args,
@@ -769,40 +801,27 @@ def cmd_stop(world: World, args: list[str], stdin: str | None) -> Result:
     )
     _need(parsed.args, 1, "stop", "[OPTIONS] CONTAINER [CONTAINER...]")
     timeout = parsed.get("time") or parsed.get("timeout")
-    out, err, code = "", "", 0
-    for name in parsed.args:
-        container = engine.find_container(world, name)
-        if container is None:
-            err += f"Error response from daemon: No such container: {name}\n"
-            code = 1
-            continue
-        ms = (
-            int(timeout) * S
-            if timeout is not None
-            else int(container.get("stop_timeout") or 10) * S
-        )
-        engine.stop(world, container, ms)
-        out += name + "\n"
-    return Result(code, out, err)
+    given = cli.int_value(timeout, "-t, --timeout") if timeout is not None else None
+
+    def act(name: str, container: dict[str, Any]) -> None:
+        seconds = given if given is not None else int(container.get("stop_timeout") or 10)
+        engine.stop(world, container, seconds * S)
+
+    return _each_container(world, parsed.args, act)
 
 
 def cmd_kill(world: World, args: list[str], stdin: str | None) -> Result:
     parsed = cli.parse(args, [Flag("signal", "s", "unsupported")])
     _need(parsed.args, 1, "kill", "[OPTIONS] CONTAINER [CONTAINER...]")
-    out, err, code = "", "", 0
-    for name in parsed.args:
-        container = engine.find_container(world, name)
-        if container is None:
-            err += f"Error response from daemon: No such container: {name}\n"
-            code = 1
-            continue
+
+    def act(name: str, container: dict[str, Any]) -> None:
         if container["state"]["status"] != "running":
-            err += f"Error response from daemon: cannot kill container: {name}: container {container['id']} is not running\n"
-            code = 1
-            continue
+            raise DockerError(
+                f"Error response from daemon: cannot kill container: {name}: container {container['id']} is not running"
+            )
         engine.kill(world, container)
-        out += name + "\n"
-    return Result(code, out, err)
+
+    return _each_container(world, parsed.args, act)
 
 
 def cmd_start(world: World, args: list[str], stdin: str | None) -> Result:
@@ -810,23 +829,19 @@ def cmd_start(world: World, args: list[str], stdin: str | None) -> Result:
 
     parsed = cli.parse(args, [Flag("attach", "a"), Flag("interactive", "i")])
     _need(parsed.args, 1, "start", "[OPTIONS] CONTAINER [CONTAINER...]")
-    out, err, code = "", "", 0
-    for name in parsed.args:
-        container = engine.find_container(world, name)
-        if container is None:
-            err += f"Error response from daemon: No such container: {name}\n"
-            code = 1
-            continue
-        if container["state"]["status"] not in {"running", "restarting"}:
-            container["manual_stop"] = False
-            try:
-                runtime.start_checked(world, container)
-            except DockerError as exc:
-                err += f"Error response from daemon: {exc}\nError: failed to start containers: {name}\n"
-                code = 1
-                continue
-        out += name + "\n"
-    return Result(code, out, err)
+
+    def act(name: str, container: dict[str, Any]) -> None:
+        if container["state"]["status"] in {"running", "restarting"}:
+            return
+        container["manual_stop"] = False
+        try:
+            runtime.start_checked(world, container)
+        except DockerError as exc:
+            raise DockerError(
+                f"Error response from daemon: {exc}\nError: failed to start containers: {name}"
+            ) from None
+
+    return _each_container(world, parsed.args, act)
 
 
 def cmd_restart(world: World, args: list[str], stdin: str | None) -> Result:
@@ -834,42 +849,34 @@ def cmd_restart(world: World, args: list[str], stdin: str | None) -> Result:
 
     parsed = cli.parse(args, [Flag("time", "t", "value"), Flag("timeout", kind="value")])
     _need(parsed.args, 1, "restart", "[OPTIONS] CONTAINER [CONTAINER...]")
-    out, err, code = "", "", 0
-    for name in parsed.args:
-        container = engine.find_container(world, name)
-        if container is None:
-            err += f"Error response from daemon: No such container: {name}\n"
-            code = 1
-            continue
+
+    def act(name: str, container: dict[str, Any]) -> None:
         engine.stop(world, container)
         container["manual_stop"] = False
-        runtime.start_checked(world, container)
-        out += name + "\n"
-    return Result(code, out, err)
+        try:
+            runtime.start_checked(world, container)
+        except DockerError as exc:
+            raise DockerError(f"Error response from daemon: {exc}") from None
+
+    return _each_container(world, parsed.args, act)
 
 
 def cmd_rm(world: World, args: list[str], stdin: str | None) -> Result:
     parsed = cli.parse(args, [Flag("force", "f"), Flag("volumes", "v")])
     _need(parsed.args, 1, "rm", "[OPTIONS] CONTAINER [CONTAINER...]")
-    out, err, code = "", "", 0
-    for name in parsed.args:
-        container = engine.find_container(world, name)
-        if container is None:
-            err += f"Error response from daemon: No such container: {name}\n"
-            code = 1
-            continue
-        if container["state"]["status"] in {"running", "restarting"} and not parsed.get("force"):
-            err += (
+
+    def act(name: str, container: dict[str, Any]) -> None:
+        running = container["state"]["status"] in {"running", "restarting"}
+        if running and not parsed.get("force"):
+            raise DockerError(
                 f'Error response from daemon: cannot remove container "{container["name"]}": '
-                "container is running: stop the container before removing or force remove\n"
+                "container is running: stop the container before removing or force remove"
             )
-            code = 1
-            continue
         if container["state"]["status"] == "running":
             engine.kill(world, container)
         engine.remove(world, container, volumes=bool(parsed.get("volumes")))
-        out += name + "\n"
-    return Result(code, out, err)
+
+    return _each_container(world, parsed.args, act)
 
 
 def cmd_exec(world: World, args: list[str], stdin: str | None) -> Result:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from learn.sim import images, programs
-from learn.sim.docker import engine
+from learn.sim.docker import cli, engine
 from learn.sim.docker.cli import Parsed
 from learn.sim.docker.engine import DockerError
 from learn.sim.world import World
@@ -145,12 +145,12 @@ class RunOptions:
                         )
                     health[key] = ms
             if parsed.get("health-retries"):
-                health["retries"] = int(parsed.get("health-retries"))
+                health["retries"] = cli.int_value(parsed.get("health-retries"), "--health-retries")
             opts.health = health
         opts.no_healthcheck = bool(parsed.get("no-healthcheck"))
         opts.stop_signal = parsed.get("stop-signal")
         if parsed.get("stop-timeout"):
-            opts.stop_timeout = int(parsed.get("stop-timeout"))
+            opts.stop_timeout = cli.int_value(parsed.get("stop-timeout"), "--stop-timeout")
         return opts
 
 
@@ -316,6 +316,31 @@ def _script_words(argv: list[str]) -> tuple[list[str], bool] | None:
     return None
 
 
+def _and_steps(argv: list[str]) -> list[list[str]] | None:
+    """`sh -c "A && B && C"` as its commands, when `&&` is the only operator in it."""
+    if not (
+        len(argv) >= 3 and argv[0] in {"/bin/sh", "sh", "/bin/bash", "bash"} and argv[1] == "-c"
+    ):
+        return None
+    lexer = shlex.shlex(argv[2], posix=True, punctuation_chars="|&;")
+    lexer.whitespace_split = True
+    try:
+        tokens = list(lexer)
+    except ValueError:
+        return None
+    steps: list[list[str]] = [[]]
+    for token in tokens:
+        if token == "&&":  # noqa: S105 (a shell operator)
+            steps.append([])
+        elif token and set(token) <= set("|&;"):
+            return None
+        else:
+            steps[-1].append(token)
+    if len(steps) < 2 or not all(steps):
+        return None
+    return [s[1:] if s[0] == "exec" else s for s in steps]
+
+
 def _visible_packages(
     record: dict[str, Any], env: dict[str, str], argv0: str, user: str
 ) -> set[str]:
@@ -372,7 +397,9 @@ def program_for_image(
             {"gunicorn"} if "gunicorn" in words[:3] or first == "gunicorn" else set()
         )
         if needed <= packages:
-            return "learn-web"
+            app = programs.PROGRAMS["learn-web"]
+            assert isinstance(app, programs.Dispatching)
+            return app.for_command(words).name  # the server, migrate or lessons sync
         return "built-app-missing"
     if (
         record.get("source") is None
@@ -460,8 +487,18 @@ def create(
     program = program_for_image(world, record, argv, env, user)
     shell = _script_words(argv)
     program_argv, shell_pid1 = list(argv), False
+    parts: list[list[Any]] | None = None
     if shell and program != "shell":
         program_argv, shell_pid1 = shell
+    elif shell is None:
+        steps = _and_steps(argv)
+        if steps:
+            named: list[list[Any]] = [
+                [program_for_image(world, record, step, env, user), step] for step in steps
+            ]
+            if all(name not in {"shell", "no-program"} for name, _ in named):
+                parts = named
+                program, program_argv, shell_pid1 = str(named[0][0]), list(named[0][1]), True
     cid = world.hex_id()
     mounts = []
     for mount in opts.mounts:
@@ -499,6 +536,7 @@ def create(
         "argv": argv,
         "program": program,
         "program_argv": program_argv,
+        "parts": parts,  # `sh -c "A && B"` of programs: run one after the other
         "shell_pid1": shell_pid1,
         "env": env,
         "user": user,

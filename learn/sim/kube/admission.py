@@ -842,11 +842,26 @@ def _service_allocations(store: api.Store, obj: Object, old: Object | None) -> N
         taken = _node_ports(store) - {
             p.get("nodePort") for p in _list(old_spec.get("ports")) if isinstance(p, dict)
         }
+        # Ports the learner chose first (a clash is the allocator's Invalid), then the rest.
+        for i, port in enumerate(_list(spec.get("ports"))):
+            chosen = _dict(port).get("nodePort")
+            if not chosen:
+                continue
+            if chosen in taken and NODE_PORT_MIN <= chosen <= NODE_PORT_MAX:
+                name = _dict(obj.get("metadata")).get("name") or ""
+                field = f"spec.ports[{i}].nodePort"
+                body = f"Invalid value: {chosen}: provided port is already allocated"
+                raise api.ApiError(
+                    "Invalid",
+                    f'Service "{name}" is invalid: {field}: {body}',
+                    causes=[{"reason": "FieldValueInvalid", "message": body, "field": field}],
+                    kind="Service",
+                    name=name,
+                )
+            taken.add(chosen)
         for port in _list(spec.get("ports")):
             if isinstance(port, dict) and not port.get("nodePort"):
                 port["nodePort"] = _allocate_node_port(store, taken)
-            elif isinstance(port, dict):
-                taken.add(port["nodePort"])
 
 
 @api.admission(60)
@@ -954,7 +969,16 @@ def service_accounts(topology: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 
 def _missing(store: api.Store) -> Iterator[Object]:
-    for ns in store.list("namespaces"):
+    # Only namespaces the sandbox created or changed can lack them (the bootstrap data has
+    # both for its own), so look there first; this runs on every settle round.
+    # (A learner who deletes one of the bootstrap ones gets it back, as on a real cluster.)
+    names = {k.split("/", 2)[2] for k in store._state["objects"] if k.startswith("namespaces//")}
+    if any(k.startswith(("serviceaccounts/", "configmaps/")) for k in store._state["removed"]):
+        names |= {k.split("/", 2)[2] for k in store.baseline if k.startswith("namespaces//")}
+    for name in sorted(names):
+        ns = store.get("namespaces", "", name)
+        if ns is None:
+            continue
         meta = ns["metadata"]
         if meta.get("deletionTimestamp"):
             continue

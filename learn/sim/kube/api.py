@@ -175,7 +175,14 @@ class Store:
 
     @property
     def baseline(self) -> dict[str, Object]:
-        return BASELINE_OF[-1](self.world)
+        # Looked up on every read; the topology never changes in a world's life, so the
+        # (shared, immutable) baseline is kept on this transient store once it is known.
+        cached: dict[str, Object] | None = self.__dict__.get("_baseline")
+        if cached is None:
+            cached = BASELINE_OF[-1](self.world)
+            if cached:
+                self.__dict__["_baseline"] = cached
+        return cached
 
     @property
     def _state(self) -> dict[str, Any]:

@@ -31,8 +31,10 @@ from typing import Any
 import yaml
 
 from learn.labs import rbac
+from learn.sim import clock
 from learn.sim.kube import api, bootstrap
 from learn.sim.kube.resources import Resource, lookup
+from learn.sim.world import World
 
 DATA = Path(__file__).with_name("data")
 PRIVILEGED_GROUP = "system:masters"
@@ -312,3 +314,33 @@ def _resolve(resource: Resource | str) -> Resource | str:
     # `kubectl auth can-i get things` for a type the server does not serve still gets an
     # answer from RBAC (as the real one does, with a warning kubectl prints itself).
     return found if found is not None else resource
+
+
+_CLUSTER_ROLES = f"clusterroles.{rbac.RBAC_GROUP}/"
+
+
+@clock.reconciler(160)
+def clusterrole_aggregation(world: World) -> bool:
+    """The clusterrole-aggregation controller: a ClusterRole with an aggregationRule holds the
+    rules of the ClusterRoles its selectors match (pkg/controller/clusterroleaggregation).
+    The bootstrap data is aggregated already; only the learner's ClusterRoles change it."""
+    store = api.Store.of(world)
+    state = store._state
+    if not any(k.startswith(_CLUSTER_ROLES) for k in state["objects"]) and not any(
+        k.startswith(_CLUSTER_ROLES) for k in state["removed"]
+    ):
+        return False
+    policy = policy_of(store)
+    changed = False
+    for role in store.list("clusterroles"):
+        if role.get("aggregationRule") is None:
+            continue
+        name = role["metadata"]["name"]
+        desired = [_rule_dict(rule) for rule in policy.cluster_roles.get(name, ())]
+        if (role.get("rules") or []) == desired:
+            continue
+        new = api.copy_of(role)
+        new["rules"] = desired
+        store.update(new)
+        changed = True
+    return changed

@@ -63,6 +63,7 @@ def builder(order: int) -> Callable[[Callable[[Mapping[str, Any]], list[dict[str
             BUILDERS.append((order, name, fn))
             BUILDERS.sort(key=lambda item: (item[0], item[1]))
             baseline_for.cache_clear()
+            _BY_TOPOLOGY.clear()
         return fn
 
     return register
@@ -116,12 +117,27 @@ def bootstrap(world: World, *, nodes: Sequence[Mapping[str, Any]] | None = None)
     }
 
 
+# The baseline last found for a topology dict, by identity: every read of the store asks for
+# the baseline, and serialising the topology each time was most of a command's cost. The
+# topology is written once (bootstrap, load) and never changed in place; holding the dict
+# here keeps its id from being reused. Bounded; cleared with baseline_for.
+_BY_TOPOLOGY: dict[int, tuple[dict[str, Any], dict[str, api.Object]]] = {}
+_MAX_TOPOLOGIES = 256
+
+
 def baseline_of(world: World) -> dict[str, api.Object]:
     kube = world.state.get("kube") or {}
     topology = kube.get("topology")
     if not topology:
         return {}
-    return baseline_for(json.dumps(topology, sort_keys=True))
+    found = _BY_TOPOLOGY.get(id(topology))
+    if found is not None and found[0] is topology:
+        return found[1]
+    baseline = baseline_for(json.dumps(topology, sort_keys=True))
+    if len(_BY_TOPOLOGY) >= _MAX_TOPOLOGIES:
+        _BY_TOPOLOGY.clear()
+    _BY_TOPOLOGY[id(topology)] = (topology, baseline)
+    return baseline
 
 
 @functools.lru_cache(maxsize=32)

@@ -33,14 +33,17 @@ What the kubelet knows beyond the Pod's status lives in `state["kubelet"]`:
     ips     {node: last host number handed out}
     volumes {"<namespace>/<claim>": {files...}, ...}  data of PersistentVolumeClaims
 
-A container runtime records what its process does (the program's `Run`, as plain data), when
-it started, its restarts and back-off, and its probe results. Time moves only through timers
+A container runtime records what its process does (the program's `Run`, as plain data:
+`run`, with `started_at` in ms), the run before the last restart (`previous`: run,
+started_at, finished_at; what `kubectl logs --previous` shows), its restarts and back-off,
+and its probe results. Time moves only through timers
 ("kubelet-wake", one per Pod, at the next moment something is due).
 """
 
 from __future__ import annotations
 
 import base64
+import json
 import math
 from collections.abc import Mapping
 from dataclasses import asdict
@@ -50,6 +53,7 @@ from learn.sim import clock
 from learn.sim.images import Image, PullError, resolve
 from learn.sim.kube.api import ApiError, Store, copy_of
 from learn.sim.kube.bootstrap import node_ip
+from learn.sim.kube.controllers.util import skip_when_idle
 from learn.sim.programs import (
     Peer,
     Process,
@@ -109,9 +113,11 @@ def _node_index(store: Store, node: str) -> int:
 
 
 def _run_to_data(run: Run) -> Obj:
+    """The Run as plain JSON data (lists, string keys), as the state must hold it."""
     data = asdict(run)
     data["listens"] = {str(k): v for k, v in run.listens.items()}
-    return data
+    plain: Obj = json.loads(json.dumps(data))
+    return plain
 
 
 def _run_from_data(data: Mapping[str, Any]) -> Run:
@@ -263,6 +269,12 @@ class PodNet:
         self.namespace = pod["metadata"].get("namespace", "default")
 
     def _service(self, host: str) -> Obj | None:
+        if host[:1].isdigit():
+            # A Service's cluster IP (what WEB_SERVICE_HOST holds), as kube-proxy routes it.
+            for service in self.kubelet.store.list("services"):
+                if (service.get("spec") or {}).get("clusterIP") == host:
+                    return service
+            return None
         parts = host.rstrip(".").split(".")
         name, namespace = parts[0], self.namespace
         if len(parts) >= 2:
@@ -327,6 +339,24 @@ class Kubelet:
         self.now = world.now
         self.changed = False
         self._pods: list[Obj] | None = None
+        # Transient, for the length of one pass: image resolution and volume lookups.
+        self._image_cache: dict[str, Image | PullError] = {}
+        self._volume_cache: dict[str, Any] = {}
+
+    def resolve(self, reference: str) -> Image | PullError:
+        if not self._image_cache:
+            # Resolution is a pure function of the reference and the task's images; the
+            # answers are kept on the World object (never in the state) while those match.
+            images = self.world.state.get("images") or {}
+            fingerprint = json.dumps(images, sort_keys=True)
+            cached = getattr(self.world, "_kubelet_images", None)
+            if cached is None or cached[0] != fingerprint:
+                cached = (fingerprint, {})
+                self.world._kubelet_images = cached  # type: ignore[attr-defined]
+            self._image_cache = cached[1]
+        if reference not in self._image_cache:
+            self._image_cache[reference] = resolve(reference, self.world.state.get("images") or {})
+        return self._image_cache[reference]
 
     # ------------------------------------------------------------------ lookups
 
@@ -585,7 +615,7 @@ class Kubelet:
         """A container's process at its start, or the CreateContainerConfigError message."""
         container = next(c for _, c in _container_specs(pod) if c.get("name") == name)
         c = rt["containers"][name]
-        image = resolve(str(container.get("image", "")), self.world.state.get("images") or {})
+        image = self.resolve(str(container.get("image", "")))
         if isinstance(image, PullError):
             raise RuntimeError("build before pull")  # pragma: no cover - pulls come first
         env, error = self._env(pod, container, image, rt)
@@ -606,9 +636,12 @@ class Kubelet:
     def process_of(self, pod: Mapping[str, Any], rt: Obj, name: str) -> tuple[Process, Program]:
         container = next(c for _, c in _container_specs(pod) if c.get("name") == name)
         c = rt["containers"][name]
-        image = resolve(str(container.get("image", "")), self.world.state.get("images") or {})
+        image = self.resolve(str(container.get("image", "")))
         assert isinstance(image, Image)
-        volumes, _ = self._volumes(pod, rt)
+        cache_key = pod["metadata"].get("uid", "")
+        if cache_key not in self._volume_cache:
+            self._volume_cache[cache_key] = self._volumes(pod, rt)[0]
+        volumes = self._volume_cache[cache_key]
         mounts = []
         data_dir_files: dict[str, Any] | None = None
         program = program_for(image, list(c.get("argv") or []))
@@ -667,6 +700,7 @@ class Kubelet:
             field_path = (
                 f"spec.{'initContainers' if kind != 'main' else 'containers'}{{{container}}}"
             )
+        self.changed = True
         self.store.event(
             pod,
             type=type,
@@ -690,6 +724,8 @@ class Kubelet:
             seen.add(uid)
             if node in stopped:
                 continue  # that node's kubelet is down (learn/sim/kube/controllers/node.py)
+            if self.idle(pod):
+                continue
             self.sync_pod(pod)
         for uid in [u for u in self.state["pods"] if u not in seen]:
             del self.state["pods"][uid]
@@ -707,6 +743,7 @@ class Kubelet:
             if rt is None:
                 return
         due: list[int] = []
+        was_changed, self.changed = self.changed, False
         if pod["metadata"].get("deletionTimestamp"):
             if self._terminate(pod, rt, due):
                 self.store.remove(pod)
@@ -719,14 +756,36 @@ class Kubelet:
         else:
             if not rt.get("ip"):
                 rt["ip"] = self._allocate_ip(rt["node"])
+                self.changed = True
             self._advance_containers(pod, rt, due)
-        self._write_status(pod, rt)
+        if self.changed or rt.get("rv") != pod["metadata"].get("resourceVersion"):
+            rv = self._write_status(pod, rt)
+        else:
+            rv = str(pod["metadata"].get("resourceVersion", ""))
+        self.changed = self.changed or was_changed
         future = [t for t in due if t > self.now]
         key = f"kubelet/{uid}"
+        # What the next pass needs to know to skip this Pod: the version it last saw and
+        # when it next has something to do (a pod worker waits for either).
+        rt["rv"] = rv
+        rt["next"] = min(future) if future else None
         if future:
-            clock.schedule(self.world, at=min(future), kind="kubelet-wake", key=key)
-        else:
+            if rt.get("timer_at") != min(future):
+                clock.schedule(
+                    self.world, at=min(future), kind="kubelet-wake", key=key, payload=uid
+                )
+                rt["timer_at"] = min(future)
+        elif rt.get("timer_at") is not None:
             clock.cancel(self.world, key=key)
+            rt["timer_at"] = None
+
+    def idle(self, pod: Obj) -> bool:
+        """Nothing changed in the Pod since the last pass and nothing is due yet."""
+        rt = self.state["pods"].get(pod["metadata"]["uid"])
+        if rt is None or rt.get("rv") != pod["metadata"].get("resourceVersion"):
+            return False
+        due = rt.get("next")
+        return due is not None and self.now < int(due)
 
     def _admit(self, pod: Obj) -> Obj | None:
         node = str(pod["spec"]["nodeName"])
@@ -867,6 +926,12 @@ class Kubelet:
         return until
 
     def _restart(self, c: Obj) -> None:
+        # What `kubectl logs --previous` reads: the run that just ended, and when.
+        c["previous"] = {
+            "run": c.get("run"),
+            "started_at": c.get("started_at"),
+            "finished_at": c.get("finished_at"),
+        }
         c["last"] = {
             "terminated": {
                 k: v
@@ -901,7 +966,7 @@ class Kubelet:
             c.pop("retry_at", None)
         kind = c["kind"]
         image_text = str(container.get("image", ""))
-        image = resolve(image_text, self.world.state.get("images") or {})
+        image = self.resolve(image_text)
         # Image pull.
         if isinstance(image, PullError):
             return self._pull_failed(pod, c, image, image_text, name, due)
@@ -953,6 +1018,7 @@ class Kubelet:
                 self._event(pod, "FailedMount", mount_error, type="Warning")
                 c["mount_error"] = mount_error
             c["reason"] = c.get("default_reason", "ContainerCreating")
+            due.append(self.now + BACKOFF_INITIAL_MS)  # the volume manager tries again
             return False
         c.pop("mount_error", None)
         # Configuration.
@@ -1243,8 +1309,6 @@ class Kubelet:
 
     def _run_probe(self, pod: Obj, rt: Obj, name: str, probe: Obj, at: int) -> tuple[bool, str]:
         ip = str(rt.get("ip", ""))
-        process, program = self.process_of(pod, rt, name)
-        process.now = at
         if "httpGet" in probe:
             get = probe["httpGet"] or {}
             port = self.resolve_port(pod, get.get("port"))
@@ -1277,6 +1341,8 @@ class Kubelet:
             return False, f"dial tcp {host}:{port}: connect: connection refused"
         if "exec" in probe:
             argv = [str(x) for x in ((probe["exec"] or {}).get("command") or [])]
+            process, program = self.process_of(pod, rt, name)
+            process.now = at
             code, output = program.exec(process, argv)
             if code == 0:
                 return True, ""
@@ -1363,7 +1429,8 @@ class Kubelet:
             status["state"] = {"waiting": waiting}
         return status
 
-    def _write_status(self, pod: Obj, rt: Obj) -> None:
+    def _write_status(self, pod: Obj, rt: Obj) -> str:
+        """Write the Pod's status if it changed; the Pod's resourceVersion after."""
         spec = pod.get("spec") or {}
         old = pod.get("status") or {}
         specs = _container_specs(pod)
@@ -1375,7 +1442,7 @@ class Kubelet:
             (main_statuses if kind == "main" else init_statuses).append(cs)
         main_statuses.sort(key=lambda s: s["name"])
         sandbox = self.now >= rt["sandbox_at"] and bool(rt.get("ip"))
-        phase = self._phase(pod, rt)
+        phase = get_phase(spec, init_statuses + main_statuses)
         initialized = bool(rt.get("initialized")) or not spec.get("initContainers")
         main_ready = all(s["ready"] for s in main_statuses) and phase == "Running"
         sidecars_ready = all(
@@ -1465,55 +1532,104 @@ class Kubelet:
                 "pods", pod["metadata"].get("namespace", "default"), pod["metadata"]["name"]
             )
             if current is None or current["metadata"].get("uid") != pod["metadata"]["uid"]:
-                return
+                return ""
             new = copy_of(current)
             new["status"] = status
-            self.store.update_status(new)
+            stored = self.store.update_status(new)
             self.changed = True
+            return str(stored["metadata"].get("resourceVersion", ""))
+        return str(pod["metadata"].get("resourceVersion", ""))
 
-    def _phase(self, pod: Obj, rt: Obj) -> str:
-        """getPhase."""
-        spec = pod.get("spec") or {}
-        policy = spec.get("restartPolicy", "Always")
-        for kind, container in _container_specs(pod):
-            c = rt["containers"][container.get("name", "")]
-            if kind == "init" and not c.get("completed"):
-                if (
-                    policy == "Never"
-                    and c.get("state") == "terminated"
-                    and c.get("exit_code", 0) != 0
-                ):
-                    return "Failed"
-                return "Pending"
-        running = waiting = stopped = succeeded = 0
-        for kind, container in _container_specs(pod):
-            if kind != "main":
-                continue
-            c = rt["containers"][container.get("name", "")]
-            state = c.get("state")
-            if state == "running":
-                running += 1
-            elif state in ("terminated", "gone"):
-                stopped += 1
-                if c.get("exit_code", 0) == 0:
-                    succeeded += 1
-            elif c.get("last"):
+
+def get_phase(spec: Mapping[str, Any], statuses: list[Obj], terminal: bool = False) -> str:
+    """getPhase (pkg/kubelet/kubelet_pods.go) over the container statuses."""
+    by_name = {s.get("name"): s for s in statuses}
+
+    def state(s: Mapping[str, Any]) -> str:
+        return next(iter(s.get("state") or {}), "")
+
+    def last_terminated(s: Mapping[str, Any]) -> Mapping[str, Any] | None:
+        result: Mapping[str, Any] | None = (s.get("lastState") or {}).get("terminated")
+        return result
+
+    pending_regular_init = pending_restartable_init = failed_init = 0
+    unknown = running = waiting = stopped = succeeded = 0
+    inits = spec.get("initContainers") or []
+    for c in inits:
+        if c.get("restartPolicy") == "Always":
+            continue
+        s = by_name.get(c.get("name"))
+        if s is None or state(s) == "running":
+            pending_regular_init += 1
+        elif state(s) == "terminated":
+            if int(s["state"]["terminated"].get("exitCode", 0)) != 0:
+                failed_init += 1
+        elif state(s) == "waiting":
+            last = last_terminated(s)
+            if last is not None:
+                if int(last.get("exitCode", 0)) != 0:
+                    failed_init += 1
+            else:
+                pending_regular_init += 1
+        else:
+            pending_regular_init += 1
+    for c in inits:
+        if c.get("restartPolicy") != "Always":
+            continue
+        s = by_name.get(c.get("name"))
+        if s is None:
+            unknown += 1
+        elif state(s) == "running":
+            if not s.get("started"):
+                pending_restartable_init += 1
+            running += 1
+        elif state(s) == "waiting" and last_terminated(s) is None:
+            pending_restartable_init += 1
+            waiting += 1
+        elif state(s) not in ("terminated", "waiting"):
+            pending_restartable_init += 1
+            unknown += 1
+    names = {c.get("name") for c in spec.get("containers") or []}
+    for c in spec.get("containers") or []:
+        s = by_name.get(c.get("name"))
+        if s is None:
+            unknown += 1
+        elif state(s) == "running":
+            running += 1
+        elif state(s) == "terminated":
+            stopped += 1
+            if int(s["state"]["terminated"].get("exitCode", 0)) == 0:
+                succeeded += 1
+        elif state(s) == "waiting":
+            if last_terminated(s) is not None:
                 stopped += 1
             else:
                 waiting += 1
-        if waiting > 0:
-            return "Pending"
-        if running > 0:
-            return "Running"
-        if stopped > 0:
-            if policy == "Always":
-                return "Running"
-            if stopped == succeeded:
-                return "Succeeded"
-            if policy == "Never":
-                return "Failed"
-            return "Running"
+        else:
+            unknown += 1
+    policy = spec.get("restartPolicy", "Always")
+    if failed_init > 0 and policy == "Never":
+        return "Failed"
+    regular_started = any(
+        s.get("name") in names and state(s) in ("running", "terminated") for s in statuses
+    )
+    if pending_regular_init > 0 or (pending_restartable_init > 0 and not regular_started):
         return "Pending"
+    if waiting > 0:
+        return "Pending"
+    if running > 0 and unknown == 0:
+        return "Running"
+    if running == 0 and stopped > 0 and unknown == 0:
+        if terminal:
+            return "Succeeded" if stopped == succeeded else "Failed"
+        if policy == "Always":
+            return "Running"
+        if stopped == succeeded:
+            return "Succeeded"
+        if policy == "Never":
+            return "Failed"
+        return "Running"
+    return "Pending"
 
 
 def _default_waiting(pod: Mapping[str, Any]) -> str:
@@ -1555,13 +1671,128 @@ def _resource_value(value: str, what: str, divisor: str) -> str:
 
 
 @clock.handler("kubelet-wake")
-def _wake(world: World, payload: Any) -> None:
-    return None
+def _wake(world: World, payload: Any) -> bool:
+    """The Pod's next moment: sync that Pod alone; the controllers run only if it changed."""
+    kubelet = Kubelet(world)
+    rt = kubelet.state["pods"].get(payload) if isinstance(payload, str) else None
+    if rt is None:
+        return True
+    namespace, name = rt["key"]
+    pod = kubelet.store.get("pods", namespace, name)
+    if pod is None or pod["metadata"].get("uid") != payload:
+        return True
+    if rt["node"] in (kubelet.state.get("stopped") or {}):
+        return False
+    kubelet.sync_pod(pod)
+    return kubelet.changed
 
 
 @clock.reconciler(300)
+@skip_when_idle("kubelet")
 def reconcile(world: World) -> bool:
     return Kubelet(world).sync_all()
 
 
 __all__ = ["ApiError", "Kubelet", "PodFs", "PodNet", "Response", "go_duration", "reconcile"]
+
+
+# --------------------------------------------------------------------------- usage (metrics)
+
+METRICS_AFTER_MS = 15_000  # metrics-server's resolution: a first scrape after the start
+CPU_PER_REQUEST_MILLI = 5  # the sandbox's model: 5m of CPU per request per second served
+
+
+NO_METRICS_API = (
+    "unable to fetch metrics from resource metrics API: the server could not find the "
+    "requested resource (get pods.metrics.k8s.io)"
+)
+
+
+def metrics_available(world: World) -> bool:
+    """Whether the cluster serves the resource metrics API. A fresh kind cluster has no
+    metrics-server; a task that teaches `kubectl top` or autoscaling installs it
+    (`install_metrics_server`), as a learner would with its manifest."""
+    return bool((world.state.get("kubelet") or {}).get("metrics_server"))
+
+
+def install_metrics_server(world: World) -> None:
+    _state(world)["metrics_server"] = True
+    from learn.sim.kube.controllers.util import forget_idle
+
+    forget_idle(world)
+
+
+def usage_all(world: World) -> dict[str, list[tuple[str, int, int]]]:
+    """What metrics-server would report: {pod uid: [(container, millicores, bytes)]} for Pods
+    whose containers have run long enough to be scraped. CPU is the program's idle use plus
+    the requests other programs send it (`Run.load`), spread over a Service's ready Pods."""
+    kubelet = Kubelet(world)
+    state = kubelet.state
+    extra: dict[tuple[str, str], float] = {}
+    for rt in state["pods"].values():
+        for c in rt["containers"].values():
+            if c.get("state") != "running":
+                continue
+            for host, port, _path, rate in (c.get("run") or {}).get("load") or []:
+                namespace = rt["key"][0]
+                pod = kubelet.store.get("pods", namespace, rt["key"][1])
+                if pod is None:
+                    continue
+                net = PodNet(kubelet, pod)
+                service = net._service(str(host))
+                targets = kubelet.ready_endpoints(service) if service else []
+                if not targets:
+                    continue
+                share = float(rate) / len(targets)
+                for _ip, target in targets:
+                    trt = state["pods"].get(target["metadata"].get("uid"))
+                    if trt is None:
+                        continue
+                    for tname, tc in trt["containers"].items():
+                        if (
+                            str(port) in ((tc.get("run") or {}).get("listens") or {})
+                            or len(trt["containers"]) == 1
+                        ):
+                            key = (target["metadata"]["uid"], tname)
+                            extra[key] = extra.get(key, 0.0) + share
+                            break
+    out: dict[str, list[tuple[str, int, int]]] = {}
+    for uid, rt in state["pods"].items():
+        rows = []
+        scraped = False
+        for name, c in rt["containers"].items():
+            if c.get("state") != "running":
+                continue
+            run = c.get("run") or {}
+            if world.now - int(c["started_at"]) >= METRICS_AFTER_MS:
+                scraped = True
+            cpu = int(run.get("cpu", 1)) + round(
+                extra.get((uid, name), 0.0) * CPU_PER_REQUEST_MILLI
+            )
+            limit = _cpu_limit(
+                next(
+                    (
+                        s
+                        for _, s in _container_specs(_spec_of(kubelet, rt))
+                        if s.get("name") == name
+                    ),
+                    {},
+                )
+            )
+            if limit is not None:
+                cpu = min(cpu, limit)  # CFS quota: a container never uses more than its limit
+            rows.append((name, cpu, int(run.get("memory", 0))))
+        if scraped and rows:
+            out[uid] = rows
+    return out
+
+
+def _spec_of(kubelet: Kubelet, rt: Obj) -> Obj:
+    pod = kubelet.store.get("pods", rt["key"][0], rt["key"][1])
+    return pod or {}
+
+
+def pod_usage(world: World, pod: Mapping[str, Any]) -> list[tuple[str, int, int]] | None:
+    """One Pod's usage as `kubectl top pod --containers` lists it, or None when
+    metrics-server has nothing for it yet (not running, or not scraped yet)."""
+    return usage_all(world).get(str((pod.get("metadata") or {}).get("uid", "")))

@@ -8,6 +8,7 @@ silently accepted.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 
@@ -225,6 +226,9 @@ def kind_of(kind: str, group: str | None = None) -> Resource | None:
     return None
 
 
+# Pure and asked on every store call that names a resource by string: cached (bounded, as
+# the names can come from learner input).
+@functools.lru_cache(maxsize=1024)
 def lookup(name: str) -> Resource | None:
     """Resolve what a learner types after `kubectl get`: pods, pod, po, deploy, deployments.apps,
     Deployment, rs, svc, ... (case-insensitive, as kubectl's RESTMapper)."""

@@ -547,6 +547,14 @@ def _set_condition(store: api.Store, pod: Object, condition: dict[str, Any]) -> 
 @clock.reconciler(200)
 def schedule(world: World) -> bool:
     store = api.Store.of(world)
+    # Cheap first look (every settle round runs this): are there unbound Pods at all? Pods
+    # are never baseline objects, so the sandbox's own objects are the whole answer.
+    objects = store._state["objects"]
+    if not any(
+        key.startswith("pods/") and not _dict(obj.get("spec")).get("nodeName")
+        for key, obj in objects.items()
+    ):
+        return False
     all_pods = store.list("pods")
     pending = _pending(all_pods)
     if not pending:

@@ -176,54 +176,48 @@ _LABEL_VALUE_RE = _full(LABEL_VALUE)
 _CONFIG_KEY_RE = _full(CONFIG_KEY)
 
 
-def is_dns1123_label(value: str) -> list[str]:
+def _name_rule(value: str, limit: int, regex: re.Pattern[str], message: str) -> list[str]:
+    """The shape of IsDNS1123Label, IsDNS1123Subdomain, IsDNS1035Label: a length, a regex."""
     errs = []
-    if len(value) > 63:
-        errs.append("must be no more than 63 characters")
-    if not _DNS1123_LABEL_RE.match(value):
-        errs.append(
-            _regex_error(
-                "a lowercase RFC 1123 label must consist of lower case alphanumeric characters "
-                "or '-', and must start and end with an alphanumeric character",
-                DNS1123_LABEL,
-                "my-name",
-                "123-abc",
-            )
-        )
+    if len(value) > limit:
+        errs.append(f"must be no more than {limit} characters")
+    if not regex.match(value):
+        errs.append(message)
     return errs
+
+
+_DNS1123_LABEL_MSG = _regex_error(
+    "a lowercase RFC 1123 label must consist of lower case alphanumeric characters "
+    "or '-', and must start and end with an alphanumeric character",
+    DNS1123_LABEL,
+    "my-name",
+    "123-abc",
+)
+_DNS1123_SUBDOMAIN_MSG = _regex_error(
+    "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric "
+    "characters, '-' or '.', and must start and end with an alphanumeric character",
+    DNS1123_SUBDOMAIN,
+    "example.com",
+)
+_DNS1035_LABEL_MSG = _regex_error(
+    "a DNS-1035 label must consist of lower case alphanumeric characters or '-', "
+    "start with an alphabetic character, and end with an alphanumeric character",
+    DNS1035_LABEL,
+    "my-name",
+    "abc-123",
+)
+
+
+def is_dns1123_label(value: str) -> list[str]:
+    return _name_rule(value, 63, _DNS1123_LABEL_RE, _DNS1123_LABEL_MSG)
 
 
 def is_dns1123_subdomain(value: str) -> list[str]:
-    errs = []
-    if len(value) > 253:
-        errs.append("must be no more than 253 characters")
-    if not _DNS1123_SUBDOMAIN_RE.match(value):
-        errs.append(
-            _regex_error(
-                "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric "
-                "characters, '-' or '.', and must start and end with an alphanumeric character",
-                DNS1123_SUBDOMAIN,
-                "example.com",
-            )
-        )
-    return errs
+    return _name_rule(value, 253, _DNS1123_SUBDOMAIN_RE, _DNS1123_SUBDOMAIN_MSG)
 
 
 def is_dns1035_label(value: str) -> list[str]:
-    errs = []
-    if len(value) > 63:
-        errs.append("must be no more than 63 characters")
-    if not _DNS1035_LABEL_RE.match(value):
-        errs.append(
-            _regex_error(
-                "a DNS-1035 label must consist of lower case alphanumeric characters or '-', "
-                "start with an alphabetic character, and end with an alphanumeric character",
-                DNS1035_LABEL,
-                "my-name",
-                "abc-123",
-            )
-        )
-    return errs
+    return _name_rule(value, 63, _DNS1035_LABEL_RE, _DNS1035_LABEL_MSG)
 
 
 def is_qualified_name(value: str) -> list[str]:
@@ -270,22 +264,18 @@ def is_qualified_name(value: str) -> list[str]:
     return errs
 
 
+_LABEL_VALUE_MSG = _regex_error(
+    "a valid label must be an empty string or consist of alphanumeric characters, "
+    "'-', '_' or '.', and must start and end with an alphanumeric character",
+    LABEL_VALUE,
+    "MyValue",
+    "my_value",
+    "12345",
+)
+
+
 def is_label_value(value: str) -> list[str]:
-    errs = []
-    if len(value) > 63:
-        errs.append("must be no more than 63 characters")
-    if not _LABEL_VALUE_RE.match(value):
-        errs.append(
-            _regex_error(
-                "a valid label must be an empty string or consist of alphanumeric characters, "
-                "'-', '_' or '.', and must start and end with an alphanumeric character",
-                LABEL_VALUE,
-                "MyValue",
-                "my_value",
-                "12345",
-            )
-        )
-    return errs
+    return _name_rule(value, 63, _LABEL_VALUE_RE, _LABEL_VALUE_MSG)
 
 
 PORT_RANGE = "must be between 1 and 65535, inclusive"
@@ -886,8 +876,9 @@ def _validate_env(env: Any, field: str) -> list[FieldError]:
             ]
             if not refs:
                 errs.append(
-                    required(
+                    invalid(
                         f"{path}.valueFrom",
+                        "",
                         "must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`",
                     )
                 )

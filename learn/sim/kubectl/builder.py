@@ -28,12 +28,38 @@ ALL = (
 )
 
 MAX_DOCUMENTS = 100
+MAX_NODES = 200_000  # values in all the documents of one input, aliases expanded
+
+
+def _expanded_size(value: Any) -> int:
+    """How many values `value` holds once every alias is expanded (counted, not built)."""
+    sizes: dict[int, int] = {}
+
+    def size(node: Any, depth: int) -> int:
+        if depth > 200:
+            raise KubectlError("error converting YAML to JSON: the document nests too deeply")
+        if not isinstance(node, (dict, list)):
+            return 1
+        known = sizes.get(id(node))
+        if known is not None:
+            return known
+        items = node.values() if isinstance(node, dict) else node
+        total = 1
+        for item in items:
+            total += size(item, depth + 1)
+            if total > MAX_NODES:
+                break
+        sizes[id(node)] = total
+        return total
+
+    return size(value, 0)
 
 
 @dataclass
 class Target:
     resource: Resource
     name: str | None  # None: every object of the type (filtered by selectors)
+    namespace: str = ""  # a manifest's own namespace ("": the command's)
 
 
 def resolve(name: str) -> Resource:
@@ -118,7 +144,29 @@ def _yaml_error(source: str, exc: yaml.YAMLError) -> KubectlError:
     )
 
 
+def _flow_depth(text: str) -> int:
+    """The deepest nesting of [ ] and { } outside quotes (PyYAML takes seconds on thousands)."""
+    depth = deepest = 0
+    quote = ""
+    for char in text:
+        if quote:
+            if char == quote:
+                quote = ""
+        elif char in "\"'":
+            quote = char
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+        elif char == "\n":
+            quote = ""
+    return deepest
+
+
 def _documents(source: str, text: str) -> list[dict[str, Any]]:
+    if _flow_depth(text) > 100:
+        raise KubectlError(f"error parsing {source}: the document nests too deeply")
     stripped = text.lstrip()
     try:
         if stripped.startswith("{") or stripped.startswith("["):
@@ -148,6 +196,12 @@ def _documents(source: str, text: str) -> list[dict[str, Any]]:
             raise KubectlError(
                 f"{source}: the sandbox takes at most {MAX_DOCUMENTS} objects per command"
             )
+    # YAML aliases share one object however often they are used; expanded, a "billion
+    # laughs" document is exponential. go-yaml refuses such documents, and so does this.
+    if _expanded_size(out) > MAX_NODES:
+        raise KubectlError(
+            f"error parsing {source}: error converting YAML to JSON: yaml: document contains excessive aliasing"
+        )
     # Round-trip through JSON: YAML timestamps, dates and the like become what kubectl sends.
     try:
         return [json.loads(json.dumps(d, default=str)) for d in out]
@@ -173,6 +227,11 @@ def manifests(ctx: Ctx, paths: list[str], *, recursive: bool = False) -> list[Ma
     if not out:
         raise KubectlError("no objects passed to " + ctx.command)
     return out
+
+
+def manifest_name(manifest: Manifest) -> str:
+    meta = manifest.obj.get("metadata")
+    return str(meta.get("name") or "") if isinstance(meta, dict) else ""
 
 
 def mapping_of(manifest: Manifest) -> Resource:

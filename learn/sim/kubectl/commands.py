@@ -2,45 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from learn.sim.kubectl import create, describe, get, misc, mutate, rollout
 from learn.sim.kubectl.context import Ctx, KubectlError
 from learn.sim.kubectl.flags import Flag, Parsed
 from learn.sim.kubectl.main import command
 
-
-@command("get", get.GET_FLAGS)
-def _get(ctx: Ctx, flags: Parsed) -> None:
-    get.run_get(ctx, flags)
-
-
-@command("describe", describe.DESCRIBE_FLAGS)
-def _describe(ctx: Ctx, flags: Parsed) -> None:
-    describe.run_describe(ctx, flags)
-
-
-@command("apply", mutate.APPLY_FLAGS)
-def _apply(ctx: Ctx, flags: Parsed) -> None:
-    mutate.run_apply(ctx, flags)
-
-
-@command("create", create.CREATE_FLAGS)
-def _create(ctx: Ctx, flags: Parsed) -> None:
-    create.run_create(ctx, flags)
-
-
-@command("run", create.RUN_FLAGS)
-def _run(ctx: Ctx, flags: Parsed) -> None:
-    create.run_run(ctx, flags)
-
-
-@command("delete", mutate.DELETE_FLAGS)
-def _delete(ctx: Ctx, flags: Parsed) -> None:
-    mutate.run_delete(ctx, flags)
-
-
-@command("scale", mutate.SCALE_FLAGS)
-def _scale(ctx: Ctx, flags: Parsed) -> None:
-    mutate.run_scale(ctx, flags)
+# Commands whose handler takes (ctx, flags) as it is.
+_PLAIN: list[tuple[str, list[Flag], Callable[[Ctx, Parsed], None]]] = [
+    ("get", get.GET_FLAGS, get.run_get),
+    ("describe", describe.DESCRIBE_FLAGS, describe.run_describe),
+    ("apply", mutate.APPLY_FLAGS, mutate.run_apply),
+    ("create", create.CREATE_FLAGS, create.run_create),
+    ("run", create.RUN_FLAGS, create.run_run),
+    ("delete", mutate.DELETE_FLAGS, mutate.run_delete),
+    ("scale", mutate.SCALE_FLAGS, mutate.run_scale),
+    ("set image", mutate.SET_IMAGE_FLAGS, mutate.run_set_image),
+    ("expose", mutate.EXPOSE_FLAGS, mutate.run_expose),
+    ("drain", mutate.DRAIN_FLAGS, mutate.run_drain),
+    ("taint", mutate.TAINT_FLAGS, mutate.run_taint),
+    ("logs", misc.LOGS_FLAGS, misc.run_logs),
+    ("auth can-i", misc.CAN_I_FLAGS, misc.run_can_i),
+    ("explain", misc.EXPLAIN_FLAGS, misc.run_explain),
+    ("events", misc.EVENTS_FLAGS, misc.run_events),
+    ("version", misc.VERSION_FLAGS, misc.run_version),
+    ("api-resources", misc.API_RESOURCES_FLAGS, misc.run_api_resources),
+]
+for _cmd, _flags, _handler in _PLAIN:
+    command(_cmd, _flags)(_handler)
 
 
 @command("set", subcommands=("env", "image", "resources", "selector", "serviceaccount", "subject"))
@@ -48,12 +38,10 @@ def _set(ctx: Ctx, flags: Parsed) -> None:  # pragma: no cover - dispatched to a
     raise KubectlError("kubectl set needs a subcommand")
 
 
-@command("set image", mutate.SET_IMAGE_FLAGS)
-def _set_image(ctx: Ctx, flags: Parsed) -> None:
-    mutate.run_set_image(ctx, flags)
+command("set env", mutate.SET_ENV_FLAGS)(mutate.run_set_env)
+command("set resources", mutate.SET_RESOURCES_FLAGS)(mutate.run_set_resources)
 
-
-for _sub in ("env", "resources", "selector", "serviceaccount", "subject"):
+for _sub in ("selector", "serviceaccount", "subject"):
 
     def _refuse(ctx: Ctx, flags: Parsed, sub: str = _sub) -> None:
         raise KubectlError(
@@ -86,11 +74,6 @@ def _annotate(ctx: Ctx, flags: Parsed) -> None:
     mutate.run_label(ctx, flags, field="annotations")
 
 
-@command("expose", mutate.EXPOSE_FLAGS)
-def _expose(ctx: Ctx, flags: Parsed) -> None:
-    mutate.run_expose(ctx, flags)
-
-
 @command("edit", [Flag("filename", "f", kind="array"), Flag("output", "o")])
 def _edit(ctx: Ctx, flags: Parsed) -> None:
     mutate.refuse_edit(ctx, flags)
@@ -106,54 +89,21 @@ def _uncordon(ctx: Ctx, flags: Parsed) -> None:
     mutate.run_cordon(ctx, flags, unschedulable=False)
 
 
-@command("drain", mutate.DRAIN_FLAGS)
-def _drain(ctx: Ctx, flags: Parsed) -> None:
-    mutate.run_drain(ctx, flags)
-
-
-@command("taint", mutate.TAINT_FLAGS)
-def _taint(ctx: Ctx, flags: Parsed) -> None:
-    mutate.run_taint(ctx, flags)
-
-
 @command("rollout", subcommands=("history", "pause", "restart", "resume", "status", "undo"))
 def _rollout(ctx: Ctx, flags: Parsed) -> None:  # pragma: no cover - dispatched to a subcommand
     raise KubectlError("kubectl rollout needs a subcommand")
 
 
-@command("rollout status", rollout.ROLLOUT_FLAGS)
-def _rollout_status(ctx: Ctx, flags: Parsed) -> None:
-    rollout.run_status(ctx, flags)
-
-
-@command("rollout history", rollout.ROLLOUT_FLAGS)
-def _rollout_history(ctx: Ctx, flags: Parsed) -> None:
-    rollout.run_history(ctx, flags)
-
-
-@command("rollout undo", rollout.ROLLOUT_FLAGS)
-def _rollout_undo(ctx: Ctx, flags: Parsed) -> None:
-    rollout.run_undo(ctx, flags)
-
-
-@command("rollout restart", rollout.ROLLOUT_FLAGS)
-def _rollout_restart(ctx: Ctx, flags: Parsed) -> None:
-    rollout.run_restart(ctx, flags)
-
-
-@command("rollout pause", rollout.ROLLOUT_FLAGS)
-def _rollout_pause(ctx: Ctx, flags: Parsed) -> None:
-    rollout.run_pause(ctx, flags, paused=True)
-
-
-@command("rollout resume", rollout.ROLLOUT_FLAGS)
-def _rollout_resume(ctx: Ctx, flags: Parsed) -> None:
-    rollout.run_pause(ctx, flags, paused=False)
-
-
-@command("logs", misc.LOGS_FLAGS)
-def _logs(ctx: Ctx, flags: Parsed) -> None:
-    misc.run_logs(ctx, flags)
+_ROLLOUT: dict[str, Callable[[Ctx, Parsed], None]] = {
+    "status": rollout.run_status,
+    "history": rollout.run_history,
+    "undo": rollout.run_undo,
+    "restart": rollout.run_restart,
+    "pause": lambda ctx, flags: rollout.run_pause(ctx, flags, paused=True),
+    "resume": lambda ctx, flags: rollout.run_pause(ctx, flags, paused=False),
+}
+for _name, _fn in _ROLLOUT.items():
+    command(f"rollout {_name}", rollout.ROLLOUT_FLAGS)(_fn)
 
 
 @command("exec", misc.EXEC_FLAGS)
@@ -172,11 +122,6 @@ def _exec(ctx: Ctx, flags: Parsed) -> None:
 @command("auth", subcommands=("can-i", "reconcile", "whoami"))
 def _auth(ctx: Ctx, flags: Parsed) -> None:  # pragma: no cover - dispatched to a subcommand
     raise KubectlError("kubectl auth needs a subcommand")
-
-
-@command("auth can-i", misc.CAN_I_FLAGS)
-def _can_i(ctx: Ctx, flags: Parsed) -> None:
-    misc.run_can_i(ctx, flags)
 
 
 @command("auth whoami", [Flag("output", "o")])
@@ -206,30 +151,13 @@ def _reconcile(ctx: Ctx, flags: Parsed) -> None:
         Flag("containers", kind="bool"),
         Flag("sort-by"),
         Flag("no-headers", kind="bool"),
+        Flag("use-protocol-buffers", kind="bool"),
+        Flag("show-capacity", kind="bool", refused=True),
+        Flag("sum", kind="bool", refused=True),
     ],
 )
 def _top(ctx: Ctx, flags: Parsed) -> None:
     misc.run_top(ctx, flags)
-
-
-@command("explain", misc.EXPLAIN_FLAGS)
-def _explain(ctx: Ctx, flags: Parsed) -> None:
-    misc.run_explain(ctx, flags)
-
-
-@command("events", misc.EVENTS_FLAGS)
-def _events(ctx: Ctx, flags: Parsed) -> None:
-    misc.run_events(ctx, flags)
-
-
-@command("version", misc.VERSION_FLAGS)
-def _version(ctx: Ctx, flags: Parsed) -> None:
-    misc.run_version(ctx, flags)
-
-
-@command("api-resources", misc.API_RESOURCES_FLAGS)
-def _api_resources(ctx: Ctx, flags: Parsed) -> None:
-    misc.run_api_resources(ctx, flags)
 
 
 @command("api-versions")
@@ -242,7 +170,16 @@ def _cluster_info(ctx: Ctx, flags: Parsed) -> None:
     misc.run_cluster_info(ctx, flags)
 
 
-@command("config", [Flag("minify", kind="bool"), Flag("raw", kind="bool"), Flag("output", "o")])
+@command(
+    "config",
+    [
+        Flag("minify", kind="bool"),
+        Flag("raw", kind="bool"),
+        Flag("output", "o"),
+        Flag("current", kind="bool"),
+        Flag("flatten", kind="bool"),
+    ],
+)
 def _config(ctx: Ctx, flags: Parsed) -> None:
     misc.run_config(ctx, flags)
 

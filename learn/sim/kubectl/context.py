@@ -4,6 +4,7 @@ and how errors print (cmdutil.CheckErr's forms)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from learn.sim.commandline import Result
 from learn.sim.kube import api
@@ -50,6 +51,26 @@ class Ctx:
     def api_error(self, error: ApiError) -> None:
         self.err.append(format_api_error(error))
         self.code = 1
+
+    def patch(
+        self, obj: dict[str, Any], *, subresource: str = "", dry_run: bool = False
+    ) -> dict[str, Any]:
+        """Write a changed object the way kubectl's label/annotate/scale/set/rollout/cordon do:
+        a PATCH, so RBAC is asked about the `patch` verb (not `update`), then stored."""
+        from learn.sim.kube.resources import by_kind
+
+        resource = by_kind(str(obj.get("apiVersion", "")), str(obj.get("kind", "")))
+        meta = obj.get("metadata") or {}
+        if resource is not None:
+            self.store.authorize(
+                self.user,
+                "patch",
+                resource,
+                meta.get("namespace", "") if resource.namespaced else "",
+                meta.get("name", ""),
+                subresource,
+            )
+        return self.store.update(obj, user=None, dry_run=dry_run)
 
     def result(self) -> Result:
         return Result(self.code, "".join(self.out), "".join(self.err))

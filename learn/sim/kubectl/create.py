@@ -62,7 +62,7 @@ CREATE_FLAGS = [
     Flag("from-file", kind="array"),
     Flag("from-env-file", kind="array"),
     Flag("type"),
-    Flag("append-hash", kind="bool"),
+    Flag("append-hash", kind="bool", refused=True),
     Flag("docker-server", default="https://index.docker.io/v1/"),
     Flag("docker-username"),
     Flag("docker-password"),
@@ -406,23 +406,22 @@ def gen_cronjob(ctx: Ctx, flags: Parsed) -> dict[str, Any]:
     }
 
 
+# create_role.go validResourceVerbs: others only draw a warning.
 _VERBS = {
+    "*",
     "get",
+    "delete",
     "list",
-    "watch",
     "create",
     "update",
     "patch",
-    "delete",
+    "watch",
+    "proxy",
     "deletecollection",
     "use",
     "bind",
     "escalate",
     "impersonate",
-    "approve",
-    "sign",
-    "*",
-    "proxy",
 }
 
 
@@ -432,8 +431,9 @@ def gen_role(ctx: Ctx, flags: Parsed, *, cluster: bool) -> dict[str, Any]:
     if not verbs:
         raise KubectlError("at least one verb must be specified")
     for verb in verbs:
+        # create_role.go validate(): a warning, and the role is created all the same.
         if verb not in _VERBS:
-            raise KubectlError(f"invalid verb: '{verb}'")
+            ctx.warn(f"Warning: '{verb}' is not a standard resource verb\n")
     resources = flags.many("resource")
     urls = flags.many("non-resource-url")
     if not resources and not (cluster and urls):
@@ -646,7 +646,37 @@ def run_run(ctx: Ctx, flags: Parsed) -> None:
     }
     if flags.text("serviceaccount"):
         pod["spec"]["serviceAccountName"] = flags.text("serviceaccount")
+    if flags.on("privileged"):
+        container["securityContext"] = {"privileged": True}
+    for annotation in flags.many("annotations"):
+        key, sep, value = annotation.partition("=")
+        if not sep:
+            raise KubectlError(f"invalid annotation spec: {annotation}")
+        pod["metadata"].setdefault("annotations", {})[key] = value
     dry_run = dry_run_of(flags)
+    if flags.on("expose"):
+        if not flags.text("port"):
+            raise KubectlError("--port must be set when exposing a service")
+        service: dict[str, Any] = {
+            "apiVersion": "v1",
+            "kind": "Service",
+            "metadata": {"creationTimestamp": None, "name": name},
+            "spec": {
+                "ports": [
+                    {
+                        "port": int(flags.text("port")),
+                        "protocol": "TCP",
+                        "targetPort": int(flags.text("port")),
+                    }
+                ],
+                "selector": dict(labels),
+            },
+            "status": {"loadBalancer": {}},
+        }
+        if dry_run != "client":
+            _drop_nulls(service)
+            service["metadata"]["namespace"] = ctx.namespace
+        create_object(ctx, flags, resolve("services"), service, dry_run)
     if dry_run != "client":
         _drop_nulls(pod)
         pod["metadata"]["namespace"] = ctx.namespace

@@ -333,18 +333,22 @@ def _volumes(w: W, volumes: Sequence[Mapping[str, Any]], space: str = "") -> Non
 
 
 def pod_template_text(ctx: Ctx, template: Mapping[str, Any]) -> str:
+    """The template as `rollout history --revision=N` prints it: describe's writer without
+    the tabwriter (history.go's printTemplate), so its tabs reach the terminal as they are."""
     w = W()
     _pod_template(w, template)
-    return w.text()
+    return "".join(w.parts)
 
 
 def _pod_template(w: W, template: Mapping[str, Any]) -> None:
     w.write(0, "Pod Template:\n")
     meta = template.get("metadata") or {}
     spec = template.get("spec") or {}
-    _labels_multiline(w, "Labels", meta.get("labels"), "  ")
+    # describe.go passes "  Labels" as the title (no initial indent), so continuation lines
+    # start with the tab alone.
+    _labels_multiline(w, "  Labels", meta.get("labels"))
     if meta.get("annotations"):
-        _annotations_multiline(w, "Annotations", meta.get("annotations"), "  ")
+        _annotations_multiline(w, "  Annotations", meta.get("annotations"))
     if spec.get("serviceAccountName"):
         w.write(1, f"Service Account:\t{spec['serviceAccountName']}\n")
     if spec.get("initContainers"):
@@ -353,8 +357,8 @@ def _pod_template(w: W, template: Mapping[str, Any]) -> None:
     _volumes(w, spec.get("volumes") or [], "  ")
     if spec.get("priorityClassName"):
         w.write(1, f"Priority Class Name:\t{spec['priorityClassName']}\n")
-    _labels_multiline(w, "Node-Selectors", spec.get("nodeSelector"), "  ")
-    _tolerations_multiline(w, "Tolerations", spec.get("tolerations") or [], "  ")
+    _labels_multiline(w, "  Node-Selectors", spec.get("nodeSelector"))
+    _tolerations_multiline(w, "  Tolerations", spec.get("tolerations") or [])
 
 
 def _events(ctx: Ctx, w: W, obj: Obj) -> None:
@@ -514,11 +518,7 @@ def describe_deployment(ctx: Ctx, d: Obj) -> str:
             f"RollingUpdateStrategy:\t{ru.get('maxUnavailable')} max unavailable, {ru.get('maxSurge')} max surge\n",
         )
     _pod_template(w, spec.get("template") or {})
-    if status.get("conditions"):
-        w.write(0, "Conditions:\n  Type\tStatus\tReason\n")
-        w.write(1, "----\t------\t------\n")
-        for c in status["conditions"]:
-            w.write(1, f"{c.get('type')} \t{c.get('status')}\t{c.get('reason')}\n")
+    _workload_conditions(w, status)
     owned = _replicasets_of(ctx, d)
     template = spec.get("template") or {}
     new = [
@@ -538,18 +538,33 @@ def describe_deployment(ctx: Ctx, d: Obj) -> str:
     return w.text()
 
 
+def _workload_conditions(w: W, status: Mapping[str, Any]) -> None:
+    """The Conditions table of describeDeployment and describeReplicaSet."""
+    if status.get("conditions"):
+        w.write(0, "Conditions:\n  Type\tStatus\tReason\n")
+        w.write(1, "----\t------\t------\n")
+        for c in status["conditions"]:
+            w.write(1, f"{c.get('type')} \t{c.get('status')}\t{c.get('reason')}\n")
+
+
+def _owned_head(w: W, obj: Obj) -> None:
+    """What describeReplicaSet and describeJob both start with."""
+    meta = obj.get("metadata") or {}
+    w.write(0, f"Name:\t{meta.get('name')}\n")
+    w.write(0, f"Namespace:\t{meta.get('namespace')}\n")
+    w.write(0, f"Selector:\t{format_label_selector((obj.get('spec') or {}).get('selector'))}\n")
+    _labels_multiline(w, "Labels", meta.get("labels"))
+    _annotations_multiline(w, "Annotations", meta.get("annotations"))
+    if _controller(obj):
+        w.write(0, f"Controlled By:\t{_controller(obj)}\n")
+
+
 def describe_replicaset(ctx: Ctx, rs: Obj) -> str:
     from learn.sim.kubectl.selectors import selector_matches
 
     w = W()
     meta, spec, status = rs.get("metadata") or {}, rs.get("spec") or {}, rs.get("status") or {}
-    w.write(0, f"Name:\t{meta.get('name')}\n")
-    w.write(0, f"Namespace:\t{meta.get('namespace')}\n")
-    w.write(0, f"Selector:\t{format_label_selector(spec.get('selector'))}\n")
-    _labels_multiline(w, "Labels", meta.get("labels"))
-    _annotations_multiline(w, "Annotations", meta.get("annotations"))
-    if _controller(rs):
-        w.write(0, f"Controlled By:\t{_controller(rs)}\n")
+    _owned_head(w, rs)
     w.write(
         0,
         f"Replicas:\t{int(status.get('replicas') or 0)} current / {spec.get('replicas', 1)} desired\n",
@@ -565,11 +580,7 @@ def describe_replicaset(ctx: Ctx, rs: Obj) -> str:
         f"Pods Status:\t{counts['Running']} Running / {counts['Pending']} Waiting / {counts['Succeeded']} Succeeded / {counts['Failed']} Failed\n",
     )
     _pod_template(w, spec.get("template") or {})
-    if status.get("conditions"):
-        w.write(0, "Conditions:\n  Type\tStatus\tReason\n")
-        w.write(1, "----\t------\t------\n")
-        for c in status["conditions"]:
-            w.write(1, f"{c.get('type')} \t{c.get('status')}\t{c.get('reason')}\n")
+    _workload_conditions(w, status)
     _events(ctx, w, rs)
     return w.text()
 
@@ -861,6 +872,154 @@ def describe_simple(ctx: Ctx, resource: Resource, obj: Obj) -> str:
     raise not_simulated(f"kubectl describe {resource.name}")
 
 
+def describe_job(ctx: Ctx, job: Obj) -> str:
+    from learn.sim.kubectl.duration import human_duration
+
+    w = W()
+    spec, status = job.get("spec") or {}, job.get("status") or {}
+    _owned_head(w, job)
+    if spec.get("parallelism") is not None:
+        w.write(0, f"Parallelism:\t{spec['parallelism']}\n")
+    w.write(
+        0,
+        f"Completions:\t{spec['completions'] if spec.get('completions') is not None else '<unset>'}\n",
+    )
+    if spec.get("completionMode"):
+        w.write(0, f"Completion Mode:\t{spec['completionMode']}\n")
+    if spec.get("suspend") is not None:
+        w.write(0, f"Suspend:\t{'true' if spec['suspend'] else 'false'}\n")
+    if spec.get("backoffLimit") is not None:
+        w.write(0, f"Backoff Limit:\t{spec['backoffLimit']}\n")
+    if spec.get("ttlSecondsAfterFinished") is not None:
+        w.write(0, f"TTL Seconds After Finished:\t{spec['ttlSecondsAfterFinished']}\n")
+    if status.get("startTime"):
+        w.write(0, f"Start Time:\t{rfc1123z(status['startTime'])}\n")
+    if status.get("completionTime"):
+        w.write(0, f"Completed At:\t{rfc1123z(status['completionTime'])}\n")
+    if status.get("startTime") and status.get("completionTime"):
+        took = printers.stamp_ms(status["completionTime"]) - printers.stamp_ms(status["startTime"])
+        w.write(0, f"Duration:\t{human_duration(took)}\n")
+    if spec.get("activeDeadlineSeconds") is not None:
+        w.write(0, f"Active Deadline Seconds:\t{spec['activeDeadlineSeconds']}s\n")
+    active, succeeded, failed = (int(status.get(k) or 0) for k in ("active", "succeeded", "failed"))
+    if status.get("ready") is None:
+        w.write(0, f"Pods Statuses:\t{active} Active / {succeeded} Succeeded / {failed} Failed\n")
+    else:
+        w.write(
+            0,
+            f"Pods Statuses:\t{active} Active ({int(status['ready'])} Ready) / {succeeded} Succeeded / {failed} Failed\n",
+        )
+    _pod_template(w, spec.get("template") or {})
+    _events(ctx, w, job)
+    return w.text()
+
+
+def _other_metric(w: W, metric: Mapping[str, Any], status: Mapping[str, Any]) -> None:
+    """describeHorizontalPodAutoscalerV2's lines for External, Pods and Object metrics."""
+    kind = metric.get("type")
+    if kind == "Pods":
+        source = metric.get("pods") or {}
+        now = ((status.get("pods") or {}).get("current") or {}).get("averageValue", "<unknown>")
+        target = (source.get("target") or {}).get("averageValue")
+        w.write(1, f'"{(source.get("metric") or {}).get("name")}" on pods:\t{now} / {target}\n')
+        return
+    if kind in {"External", "Object"}:
+        key = "external" if kind == "External" else "object"
+        source = metric.get(key) or {}
+        target = source.get("target") or {}
+        current = (status.get(key) or {}).get("current") or {}
+        name = (source.get("metric") or {}).get("name")
+        if kind == "External":
+            head = f'"{name}" '
+        else:
+            described = source.get("describedObject") or {}
+            head = f'"{name}" on {described.get("kind")}/{described.get("name")} '
+        if target.get("averageValue") is not None:
+            now = current.get("averageValue", "<unknown>")
+            w.write(1, f"{head}(target average value):\t{now} / {target['averageValue']}\n")
+        else:
+            now = current.get("value", "<unknown>")
+            w.write(1, f"{head}(target value):\t{now} / {target.get('value')}\n")
+        return
+    w.write(1, f"<unknown metric type {kind}>\n")
+
+
+def describe_hpa(ctx: Ctx, hpa: Obj) -> str:
+    w = W()
+    meta, spec, status = hpa.get("metadata") or {}, hpa.get("spec") or {}, hpa.get("status") or {}
+    ref = spec.get("scaleTargetRef") or {}
+    w.write(0, f"Name:\t{meta.get('name')}\n")
+    w.write(0, f"Namespace:\t{meta.get('namespace')}\n")
+    _labels_multiline(w, "Labels", meta.get("labels"))
+    _annotations_multiline(w, "Annotations", meta.get("annotations"))
+    w.write(0, f"CreationTimestamp:\t{rfc1123z(meta.get('creationTimestamp'))}\n")
+    w.write(0, f"Reference:\t{ref.get('kind')}/{ref.get('name')}\n")
+    w.write(0, "Metrics:\t( current / target )\n")
+    current = status.get("currentMetrics") or []
+    for i, metric in enumerate(spec.get("metrics") or []):
+        if metric.get("type") != "Resource":
+            _other_metric(w, metric, current[i] if i < len(current) else {})
+            continue
+        resource = metric.get("resource") or {}
+        target = resource.get("target") or {}
+        got = (current[i].get("resource") or {}).get("current") or {} if i < len(current) else {}
+        if target.get("averageValue") is not None:
+            now = got.get("averageValue") or "<unknown>"
+            w.write(
+                1, f"resource {resource.get('name')} on pods:\t{now} / {target['averageValue']}\n"
+            )
+        else:
+            now = "<unknown>"
+            if got.get("averageUtilization") is not None:
+                now = f"{got['averageUtilization']}% ({got.get('averageValue', '0')})"
+            want = (
+                f"{target['averageUtilization']}%"
+                if target.get("averageUtilization") is not None
+                else "<auto>"
+            )
+            w.write(
+                1,
+                f"resource {resource.get('name')} on pods  (as a percentage of request):\t{now} / {want}\n",
+            )
+    w.write(
+        0,
+        f"Min replicas:\t{spec['minReplicas'] if spec.get('minReplicas') is not None else '<unset>'}\n",
+    )
+    w.write(0, f"Max replicas:\t{spec.get('maxReplicas', 0)}\n")
+    behavior = spec.get("behavior")
+    if behavior:
+        w.write(0, "Behavior:\n")
+        for key, title in (("scaleUp", "Scale Up"), ("scaleDown", "Scale Down")):
+            rules = behavior.get(key)
+            if not rules:
+                continue
+            w.write(1, f"{title}:\n")
+            if rules.get("stabilizationWindowSeconds") is not None:
+                w.write(2, f"Stabilization Window: {rules['stabilizationWindowSeconds']} seconds\n")
+            if rules.get("policies"):
+                w.write(2, f"Select Policy: {rules.get('selectPolicy') or 'Max'}\n")
+                w.write(2, "Policies:\n")
+                for policy in rules["policies"]:
+                    w.write(
+                        3,
+                        f"- Type: {policy.get('type')}\tValue: {policy.get('value')}\tPeriod: {policy.get('periodSeconds')} seconds\n",
+                    )
+    w.write(
+        0,
+        f"{ref.get('kind')} pods:\t{int(status.get('currentReplicas') or 0)} current / {int(status.get('desiredReplicas') or 0)} desired\n",
+    )
+    if status.get("conditions"):
+        w.write(0, "Conditions:\n")
+        w.write(1, "Type\tStatus\tReason\tMessage\n")
+        w.write(1, "----\t------\t------\t-------\n")
+        for c in status["conditions"]:
+            w.write(
+                1, f"{c.get('type')}\t{c.get('status')}\t{c.get('reason')}\t{c.get('message')}\n"
+            )
+    _events(ctx, w, hpa)
+    return w.text()
+
+
 def describe_one(ctx: Ctx, resource: Resource, obj: Obj) -> str:
     if resource.name == "pods":
         return describe_pod(ctx, obj)
@@ -872,6 +1031,10 @@ def describe_one(ctx: Ctx, resource: Resource, obj: Obj) -> str:
         return describe_service(ctx, obj)
     if resource.name == "nodes":
         return describe_node(ctx, obj)
+    if resource.name == "jobs":
+        return describe_job(ctx, obj)
+    if resource.name == "horizontalpodautoscalers":
+        return describe_hpa(ctx, obj)
     return describe_simple(ctx, resource, obj)
 
 
@@ -887,29 +1050,40 @@ def run_describe(ctx: Ctx, flags: Parsed) -> None:
         return
     wanted = targets(flags.args, verb="describe") if flags.args else []
     if flags.many("filename"):
-        from learn.sim.kubectl.builder import Target, manifests, mapping_of
+        from learn.sim.kubectl.builder import (
+            Target,
+            manifest_name,
+            manifests,
+            mapping_of,
+            namespace_for,
+        )
 
         for manifest in manifests(ctx, flags.many("filename"), recursive=flags.on("recursive")):
+            resource = mapping_of(manifest)
+            if not manifest_name(manifest):
+                raise KubectlError("resource name may not be empty")
             wanted.append(
-                Target(mapping_of(manifest), (manifest.obj.get("metadata") or {}).get("name"))
+                Target(resource, manifest_name(manifest), namespace_for(ctx, manifest, resource))
             )
     # describe TYPE NAME matches names by prefix when there is no exact match, as kubectl does.
     expanded: list[Any] = []
     for t in wanted:
         if (
             t.name is not None
-            and ctx.store.get(t.resource, ctx.namespace if t.resource.namespaced else "", t.name)
+            and ctx.store.get(
+                t.resource, (t.namespace or ctx.namespace) if t.resource.namespaced else "", t.name
+            )
             is None
         ):
             matches = [
                 o["metadata"]["name"]
                 for o in ctx.store.list(
-                    t.resource, ctx.namespace if t.resource.namespaced else None
+                    t.resource, (t.namespace or ctx.namespace) if t.resource.namespaced else None
                 )
                 if o["metadata"]["name"].startswith(t.name)
             ]
             if matches:
-                expanded.extend(type(t)(t.resource, m) for m in matches)
+                expanded.extend(type(t)(t.resource, m, t.namespace) for m in matches)
                 continue
         expanded.append(t)
     try:

@@ -10,7 +10,14 @@ from learn.sim import clock
 from learn.sim.kube.api import ApiError
 from learn.sim.kube.resources import Resource
 from learn.sim.kubectl import output, printers
-from learn.sim.kubectl.builder import Target, manifests, mapping_of, namespace_for, targets
+from learn.sim.kubectl.builder import (
+    Target,
+    manifest_name,
+    manifests,
+    mapping_of,
+    namespace_for,
+    targets,
+)
 from learn.sim.kubectl.context import Ctx, KubectlError, not_simulated
 from learn.sim.kubectl.flags import Flag, Parsed
 from learn.sim.kubectl.selectors import SelectorError, format_labels, parse_fields, parse_labels
@@ -40,11 +47,11 @@ GET_FLAGS = [
     *SELECT_FLAGS,
     Flag("watch", "w", kind="bool"),
     Flag("watch-only", kind="bool"),
-    Flag("output-watch-events", kind="bool"),
+    Flag("output-watch-events", kind="bool", refused=True),
     Flag("ignore-not-found", kind="bool"),
     Flag("chunk-size", kind="int", default=500),
     Flag("raw", refused=True),
-    Flag("subresource"),
+    Flag("subresource", refused=True),
 ]
 
 WATCH_SECONDS = 30
@@ -113,7 +120,9 @@ def collect(
     for target in found:
         resource = target.resource
         namespace = (
-            None if (all_ns and resource.namespaced and target.name is None) else ctx.namespace
+            None
+            if (all_ns and resource.namespaced and target.name is None)
+            else (target.namespace or ctx.namespace)
         )
         try:
             ctx.store.authorize(
@@ -128,7 +137,7 @@ def collect(
                     obj = _event_named(ctx, target.name)
                 else:
                     obj = ctx.store.get(
-                        resource, ctx.namespace if resource.namespaced else "", target.name
+                        resource, (namespace or "") if resource.namespaced else "", target.name
                     )
                 if obj is None:
                     if flags.on("ignore-not-found"):
@@ -138,8 +147,17 @@ def collect(
                 continue
             labels, fields = _selectors(flags, resource)
             if resource.name == "events" and resource.group == "":
+                # The API server lists events by name, and an event's name is its object's
+                # name and the hex of the moment it was first recorded: so by object, then in
+                # time (the sort is stable over the store's chronological order).
                 items = list(ctx.store.all_events(namespace))
-                items.sort(key=lambda e: (e["metadata"].get("namespace", ""),))
+                items.sort(
+                    key=lambda e: (
+                        e["metadata"].get("namespace", ""),
+                        (e.get("involvedObject") or {}).get("name", ""),
+                        e.get("firstTimestamp") or "",
+                    )
+                )
             else:
                 items = ctx.store.list(resource, namespace if resource.namespaced else None)
             for obj in items:
@@ -297,8 +315,11 @@ def run_get(ctx: Ctx, flags: Parsed) -> None:
         found = []
         for manifest in manifests(ctx, flags.many("filename"), recursive=flags.on("recursive")):
             resource = mapping_of(manifest)
-            namespace_for(ctx, manifest, resource)
-            found.append(Target(resource, (manifest.obj.get("metadata") or {}).get("name")))
+            if not manifest_name(manifest):
+                raise KubectlError("resource name may not be empty")
+            found.append(
+                Target(resource, manifest_name(manifest), namespace_for(ctx, manifest, resource))
+            )
         if flags.args:
             raise KubectlError(
                 "when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well"
@@ -309,11 +330,18 @@ def run_get(ctx: Ctx, flags: Parsed) -> None:
             ctx.code = 1
             return
         found = targets(flags.args)
+        if flags.on("all-namespaces") and any(t.name is not None for t in found):
+            raise KubectlError("a resource cannot be retrieved by name across all namespaces")
     single = len(found) == 1 and found[0].name is not None
     with_kind = len({t.resource.qualified for t in found}) > 1 or flags.args[:1] == ["all"]
     if flags.on("watch") or flags.on("watch-only"):
         _watch(ctx, flags, found, with_kind)
         return
+    if any(t.resource.name == "endpoints" for t in found):
+        # The API server's deprecation warning (KEP-4974), which kubectl prints as it arrives.
+        ctx.warn(
+            "Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice\n"
+        )
     objects, errors = collect(ctx, flags, found)
     _sort(ctx, flags, objects)
     if errors:

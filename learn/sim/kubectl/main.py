@@ -16,6 +16,7 @@ from learn.sim.kube.api import ApiError
 from learn.sim.kubectl import flags as flagmod
 from learn.sim.kubectl.context import Ctx, KubectlError, format_api_error, impersonate
 from learn.sim.kubectl.flags import Flag, FlagError, Parsed
+from learn.sim.kubectl.selectors import SelectorError
 from learn.sim.world import World
 
 GLOBAL_FLAGS = [
@@ -285,7 +286,9 @@ def main(world: World, args: list[str], stdin: str | None) -> Result:
         user = impersonate(parsed.text("as"), parsed.many("as-group"))
     except KubectlError as exc:
         return Result(1, "", f"error: {exc.message}\n")
-    namespace = parsed.text("namespace") or "default"
+    from learn.sim.kubectl.misc import current_namespace
+
+    namespace = parsed.text("namespace") or current_namespace(world) or "default"
     ctx = Ctx(
         world=world,
         user=user,
@@ -301,5 +304,8 @@ def main(world: World, args: list[str], stdin: str | None) -> Result:
         ctx.code = exc.code
     except ApiError as exc:
         ctx.err.append(format_api_error(exc))
+        ctx.code = 1
+    except SelectorError as exc:
+        ctx.err.append(f"error: {exc}\n")
         ctx.code = 1
     return ctx.result()

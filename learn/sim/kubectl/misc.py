@@ -171,13 +171,26 @@ def run_logs(ctx: Ctx, flags: Parsed) -> None:
                 lines = [
                     (at, line) for at, line in lines if at >= ctx.world.now - int(since * 1000)
                 ]
+            if flags.text("since-time"):
+                try:
+                    from_ms = printers.stamp_ms(flags.text("since-time"))
+                except ValueError:
+                    raise KubectlError(
+                        f'parsing time "{flags.text("since-time")}" as RFC3339: cannot parse'
+                    ) from None
+                lines = [(at, line) for at, line in lines if at >= from_ms]
             tail = int(flags.get("tail"))
             if tail >= 0:
                 lines = lines[-tail:] if tail else []
             prefix = f"[pod/{pod_name}/{name}] " if flags.on("prefix") else ""
-            for at, line in lines:
-                stamp = _stamp_nano(at) + " " if flags.on("timestamps") else ""
-                ctx.print(f"{prefix}{stamp}{line}\n")
+            text = "".join(
+                f"{prefix}{_stamp_nano(at) + ' ' if flags.on('timestamps') else ''}{line}\n"
+                for at, line in lines
+            )
+            limit = int(flags.get("limit-bytes") or 0)
+            if limit > 0:
+                text = text.encode()[:limit].decode(errors="ignore")
+            ctx.print(text)
 
 
 def _container_logs(
@@ -353,39 +366,192 @@ def _answer(ctx: Ctx, flags: Parsed, allowed: bool) -> None:
 
 
 def _rules_table(status: Mapping[str, Any], *, headers: bool) -> str:
-    """`auth can-i --list`: Resources, Non-Resource URLs, Resource Names, Verbs (printer of
-    cmd/auth/cani.go, rules merged per resource and sorted)."""
-    rows: dict[tuple[str, str, str], set[str]] = {}
+    """`auth can-i --list` as cmd/auth/cani.go prints a SelfSubjectRulesReview: each rule broken
+    down to one group/resource/name (rbacutil.BreakdownRule), simple ones merged by resource
+    with their verbs appended (CompactRules), sorted stably by the rule's Go String() (so by
+    verbs first), in kubectl's tabwriter."""
+    broken: list[dict[str, list[str]]] = []
     for rule in status.get("resourceRules") or []:
-        groups = rule.get("apiGroups") or [""]
-        for resource in rule.get("resources") or []:
-            for group in groups:
-                name = (
-                    resource
-                    if group in {"", "*"} and resource == "*"
-                    else (f"{resource}.{group}" if group else resource)
-                )
-                if group == "*":
-                    name = f"{resource}.*"
-                key = (name, "[]", "[" + " ".join(rule.get("resourceNames") or []) + "]")
-                rows.setdefault(key, set()).update(rule.get("verbs") or [])
+        verbs = list(rule.get("verbs") or [])
+        names = list(rule.get("resourceNames") or [])
+        for group in rule.get("apiGroups") or [""]:
+            for resource in rule.get("resources") or []:
+                for name in names or [None]:
+                    broken.append(
+                        {
+                            "verbs": list(verbs),
+                            "apiGroups": [group],
+                            "resources": [resource],
+                            "resourceNames": [name] if name is not None else [],
+                            "nonResourceURLs": [],
+                        }
+                    )
     for rule in status.get("nonResourceRules") or []:
         for url in rule.get("nonResourceURLs") or []:
-            key = ("", f"[{url}]", "[]")
-            rows.setdefault(key, set()).update(rule.get("verbs") or [])
-    table = [["Resources", "Non-Resource URLs", "Resource Names", "Verbs"]] if headers else []
-    for key in sorted(rows):
-        table.append([key[0], key[1], key[2], "[" + " ".join(sorted(rows[key])) + "]"])
-    return printers.tabwrite("".join("\t".join(r) + "\n" for r in table), padding=2)
+            broken.append(
+                {
+                    "verbs": list(rule.get("verbs") or []),
+                    "apiGroups": [],
+                    "resources": [],
+                    "resourceNames": [],
+                    "nonResourceURLs": [url],
+                }
+            )
+    compacted: list[dict[str, list[str]]] = []
+    simple: dict[tuple[str, str, str, bool], dict[str, list[str]]] = {}
+    for rule in broken:
+        if rule["nonResourceURLs"] or len(rule["resourceNames"]) > 1:
+            compacted.append(rule)
+            continue
+        key = (
+            rule["apiGroups"][0],
+            rule["resources"][0],
+            (rule["resourceNames"] or [""])[0],
+            bool(rule["resourceNames"]),
+        )
+        if key in simple:
+            simple[key]["verbs"] += rule["verbs"]
+        else:
+            simple[key] = {k: list(v) for k, v in rule.items()}
+    compacted += list(simple.values())
+
+    def go_string(rule: dict[str, list[str]]) -> str:
+        return (
+            f"&PolicyRule{{Verbs:[{' '.join(rule['verbs'])}],APIGroups:[{' '.join(rule['apiGroups'])}],"
+            f"Resources:[{' '.join(rule['resources'])}],ResourceNames:[{' '.join(rule['resourceNames'])}],"
+            f"NonResourceURLs:[{' '.join(rule['nonResourceURLs'])}],}}"
+        )
+
+    compacted.sort(key=go_string)
+    rows = [["Resources", "Non-Resource URLs", "Resource Names", "Verbs"]] if headers else []
+    for rule in compacted:
+        combined = ""
+        if rule["resources"]:
+            base, _, sub = rule["resources"][0].partition("/")
+            combined = base
+            if rule["apiGroups"] and rule["apiGroups"][0]:
+                combined += "." + rule["apiGroups"][0]
+            if sub:
+                combined += "/" + sub
+        rows.append(
+            [
+                combined,
+                f"[{' '.join(rule['nonResourceURLs'])}]",
+                f"[{' '.join(rule['resourceNames'])}]",
+                f"[{' '.join(rule['verbs'])}]",
+            ]
+        )
+    return printers.render(rows)
 
 
 # --------------------------------------------------------------------------- top
 
 
 def run_top(ctx: Ctx, flags: Parsed) -> None:
-    """A fresh kind cluster has no metrics-server, so `kubectl top` answers as it does there."""
-    ctx.err.append("error: Metrics API not available\n")
-    ctx.code = 1
+    """`kubectl top pod|node` from what metrics-server would report (learn/sim/kube/kubelet.py
+    usage_all), printed as metricsutil's printers print it (CPU in m, memory in Mi). A fresh
+    kind cluster has no metrics-server: then it answers as there, `Metrics API not available`."""
+    from learn.sim.kube import kubelet
+
+    if not flags.args or flags.args[0] not in {"pod", "pods", "po", "node", "nodes", "no"}:
+        raise KubectlError(
+            f'unknown command "{(flags.args or [""])[0]}" for "kubectl top"'
+            if flags.args
+            else "kubectl top needs pod or node"
+        )
+    if not kubelet.metrics_available(ctx.world):
+        ctx.err.append("error: Metrics API not available\n")
+        ctx.code = 1
+        return
+    usage = kubelet.usage_all(ctx.world)
+    if flags.args[0].startswith("no"):
+        _top_nodes(ctx, flags, usage)
+    else:
+        _top_pods(ctx, flags, usage)
+
+
+def _top_pods(ctx: Ctx, flags: Parsed, usage: dict[str, list[tuple[str, int, int]]]) -> None:
+    from learn.sim.kubectl.selectors import parse_labels
+
+    all_ns = flags.on("all-namespaces")
+    match = parse_labels(flags.text("selector"))
+    pods = [
+        p
+        for p in ctx.store.list("pods", None if all_ns else ctx.namespace)
+        if match((p.get("metadata") or {}).get("labels") or {})
+    ]
+    names = flags.args[1:]
+    if names:
+        pods = [p for p in pods if p["metadata"]["name"] in names]
+        if not pods:
+            raise ApiError("NotFound", f'pods "{names[0]}" not found')
+    if not pods:
+        ctx.err.append(
+            "No resources found\n"
+            if all_ns
+            else f"No resources found in {ctx.namespace} namespace.\n"
+        )
+        return
+    rows: list[list[str]] = []
+    for pod in pods:
+        got = usage.get(pod["metadata"].get("uid", ""))
+        if got is None:
+            continue
+        ns = [pod["metadata"].get("namespace", "")] if all_ns else []
+        if flags.on("containers"):
+            for name, cpu, memory in got:
+                rows.append(
+                    [*ns, pod["metadata"]["name"], name, f"{cpu}m", f"{memory // (1024 * 1024)}Mi"]
+                )
+        else:
+            cpu = sum(c for _, c, _ in got)
+            memory = sum(m for _, _, m in got)
+            rows.append([*ns, pod["metadata"]["name"], f"{cpu}m", f"{memory // (1024 * 1024)}Mi"])
+    if not rows:
+        raise KubectlError("metrics not available yet")
+    if flags.text("sort-by") in {"cpu", "memory"}:
+        column = -2 if flags.text("sort-by") == "cpu" else -1
+        rows.sort(key=lambda r: -int(r[column].rstrip("mMi")))
+    head = ["NAMESPACE"] if all_ns else []
+    head += ["POD", "NAME"] if flags.on("containers") else ["NAME"]
+    head += ["CPU(cores)", "MEMORY(bytes)"]
+    ctx.print(printers.render(([] if flags.on("no-headers") else [head]) + rows))
+
+
+def _top_nodes(ctx: Ctx, flags: Parsed, usage: dict[str, list[tuple[str, int, int]]]) -> None:
+    from learn.sim.kube import quantity
+
+    by_node: dict[str, tuple[int, int]] = {}
+    for pod in ctx.store.list("pods"):
+        node = (pod.get("spec") or {}).get("nodeName")
+        got = usage.get(pod["metadata"].get("uid", ""))
+        if not node or got is None:
+            continue
+        cpu, memory = by_node.get(node, (0, 0))
+        by_node[node] = (cpu + sum(c for _, c, _ in got), memory + sum(m for _, _, m in got))
+    rows = (
+        []
+        if flags.on("no-headers")
+        else [["NAME", "CPU(cores)", "CPU(%)", "MEMORY(bytes)", "MEMORY(%)"]]
+    )
+    for node in ctx.store.list("nodes"):
+        name = node["metadata"]["name"]
+        if flags.args[1:] and name not in flags.args[1:]:
+            continue
+        allocatable = (node.get("status") or {}).get("allocatable") or {}
+        cpu, memory = by_node.get(name, (0, 0))
+        cpu_cap = quantity.parse(str(allocatable.get("cpu", "1"))).milli() or 1
+        mem_cap = quantity.parse(str(allocatable.get("memory", "1"))).integer() or 1
+        rows.append(
+            [
+                name,
+                f"{cpu}m",
+                f"{cpu * 100 // cpu_cap}%",
+                f"{memory // (1024 * 1024)}Mi",
+                f"{memory * 100 // mem_cap}%",
+            ]
+        )
+    ctx.print(printers.render(rows))
 
 
 # --------------------------------------------------------------------------- explain
@@ -413,7 +579,7 @@ EVENTS_FLAGS = [
     Flag("all-namespaces", "A", kind="bool"),
     Flag("for"),
     Flag("types", kind="list"),
-    Flag("watch", "w", kind="bool"),
+    Flag("watch", "w", kind="bool", refused=True),
     Flag("output", "o"),
     Flag("no-headers", kind="bool"),
     Flag("chunk-size", kind="int", default=500),
@@ -554,7 +720,15 @@ def run_api_resources(ctx: Ctx, flags: Parsed) -> None:
         rows.append(head)
     seen = set()
     names = []
-    for r in sorted(RESOURCES, key=lambda r: (r.group != "", r.group, r.name)):
+    # api-resources.go sortableResource: by API group unless --sort-by=name|kind (stable).
+    ordered = sorted(RESOURCES, key=lambda r: (r.group, r.name))
+    if flags.text("sort-by") == "name":
+        ordered.sort(key=lambda r: r.name)
+    elif flags.text("sort-by") == "kind":
+        ordered.sort(key=lambda r: r.kind)
+    elif flags.text("sort-by"):
+        raise KubectlError("--sort-by accepts only name or kind")
+    for r in ordered:
         if (r.group, r.name) in seen:
             continue
         seen.add((r.group, r.name))
@@ -598,6 +772,43 @@ def run_cluster_info(ctx: Ctx, flags: Parsed) -> None:
 # --------------------------------------------------------------------------- config
 
 
+def current_namespace(world: Any) -> str:
+    """The namespace of the kubeconfig's context (`kubectl config set-context --current
+    --namespace=NS`), kept in `state["kubectl"]`; "" when none was set."""
+    return str((world.state.get("kubectl") or {}).get("namespace") or "")
+
+
+def _kubeconfig(world: Any) -> dict[str, Any]:
+    context: dict[str, Any] = {"cluster": "kind-kind", "user": "kind-kind"}
+    if current_namespace(world):
+        context["namespace"] = current_namespace(world)
+    return {
+        "apiVersion": "v1",
+        "clusters": [
+            {
+                "cluster": {
+                    "certificate-authority-data": "DATA+OMITTED",
+                    "server": "https://127.0.0.1:6443",
+                },
+                "name": "kind-kind",
+            }
+        ],
+        "contexts": [{"context": context, "name": "kind-kind"}],
+        "current-context": "kind-kind",
+        "kind": "Config",
+        "preferences": {},
+        "users": [
+            {
+                "name": "kind-kind",
+                "user": {
+                    "client-certificate-data": "DATA+OMITTED",
+                    "client-key-data": "DATA+OMITTED",
+                },
+            }
+        ],
+    }
+
+
 def run_config(ctx: Ctx, flags: Parsed) -> None:
     sub = flags.args[0] if flags.args else ""
     if sub == "current-context":
@@ -607,7 +818,7 @@ def run_config(ctx: Ctx, flags: Parsed) -> None:
             printers.render(
                 [
                     ["CURRENT", "NAME", "CLUSTER", "AUTHINFO", "NAMESPACE"],
-                    ["*", "kind-kind", "kind-kind", "kind-kind", ""],
+                    ["*", "kind-kind", "kind-kind", "kind-kind", current_namespace(ctx.world)],
                 ]
             )
         )
@@ -615,9 +826,35 @@ def run_config(ctx: Ctx, flags: Parsed) -> None:
         if flags.args[1:2] != ["kind-kind"]:
             raise KubectlError(f'no context exists with the name: "{(flags.args[1:2] or [""])[0]}"')
         ctx.print('Switched to context "kind-kind".\n')
+    elif sub == "set-context":
+        name = flags.args[1] if len(flags.args) > 1 else ""
+        if flags.on("current"):
+            if name:
+                raise KubectlError("you cannot specify both a context name and --current")
+            name = "kind-kind"
+        if name != "kind-kind":
+            raise not_simulated(
+                f'a second context ("{name}"): the sandbox has one, kind-kind; use --current'
+            )
+        if not flags.has("namespace"):
+            ctx.print('Context "kind-kind" modified.\n')
+            return
+        ctx.world.state.setdefault("kubectl", {})["namespace"] = flags.text("namespace")
+        ctx.print('Context "kind-kind" modified.\n')
+    elif sub == "view":
+        from learn.sim.kubectl.output import to_json, to_yaml
+
+        data = _kubeconfig(ctx.world)
+        fmt = flags.text("output")
+        if fmt.startswith("jsonpath="):
+            ctx.print(_config_jsonpath(fmt.removeprefix("jsonpath="), data))
+        elif fmt == "json":
+            ctx.print(to_json(data))
+        elif fmt in {"", "yaml"}:
+            ctx.print(to_yaml(data))
+        else:
+            raise KubectlError(f'unable to match a printer suitable for the output format "{fmt}"')
     elif sub in {
-        "view",
-        "set-context",
         "set-cluster",
         "set-credentials",
         "set",
@@ -626,10 +863,10 @@ def run_config(ctx: Ctx, flags: Parsed) -> None:
         "rename-context",
         "get-clusters",
         "get-users",
+        "delete-cluster",
+        "delete-user",
     }:
-        raise not_simulated(
-            f"kubectl config {sub} (the sandbox has one context, kind-kind; use -n NAMESPACE on each command)"
-        )
+        raise not_simulated(f"kubectl config {sub} (the sandbox has one context, kind-kind)")
     else:
         from learn.sim.kubectl.main import _unknown_command
 
@@ -637,10 +874,27 @@ def run_config(ctx: Ctx, flags: Parsed) -> None:
             _unknown_command(
                 sub or "",
                 "kubectl config",
-                ["current-context", "get-contexts", "use-context", "view"],
+                ["current-context", "get-contexts", "set-context", "use-context", "view"],
             ),
             raw=True,
         )
+
+
+def _config_jsonpath(template: str, data: dict[str, Any]) -> str:
+    """`{..namespace}` (recursive descent) is what the course uses; the rest is jsonpath."""
+    from learn.sim.kubectl.output import JsonPathError, jsonpath
+
+    template = template.strip("'\"")
+    if template.replace(" ", "") in {"{..namespace}", "{.contexts[0].context.namespace}"}:
+        return current_namespace_of(data)
+    try:
+        return jsonpath(template, data)
+    except JsonPathError as exc:
+        raise KubectlError(f"error executing jsonpath {template!r}: {exc}") from None
+
+
+def current_namespace_of(data: dict[str, Any]) -> str:
+    return str(((data.get("contexts") or [{}])[0].get("context") or {}).get("namespace") or "")
 
 
 # --------------------------------------------------------------------------- wait

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from learn.sim import clock
@@ -143,43 +143,53 @@ def _prepare(ctx: Ctx, manifest: Manifest) -> tuple[Resource, dict[str, Any], st
     return resource, obj, namespace
 
 
+def _each_manifest(
+    ctx: Ctx,
+    flags: Parsed,
+    handle: Callable[[Manifest, Resource, dict[str, Any], str], None],
+) -> None:
+    """Run `handle` on every object of -f, carrying on past a bad one as kubectl does (each
+    error printed, exit code 1 at the end)."""
+    failed = False
+    for manifest in manifests(ctx, flags.many("filename"), recursive=flags.on("recursive")):
+        try:
+            resource, obj, namespace = _prepare(ctx, manifest)
+            handle(manifest, resource, obj, namespace)
+        except KubectlError as exc:
+            ctx.err.append(exc.message if exc.raw else f"error: {exc.message}\n")
+            failed = True
+        except ApiError as exc:
+            ctx.err.append(format_api_error(exc, source=manifest.source, operation="creating"))
+            failed = True
+    if failed:
+        ctx.code = 1
+
+
 def run_apply(ctx: Ctx, flags: Parsed) -> None:
     if not flags.many("filename"):
-        raise KubectlError("must specify one of -f and -k", raw=False)
+        raise KubectlError("must specify one of -f and -k")
     dry_run = dry_run_of(flags)
-    failed = False
     selector = None
     if flags.text("selector"):
         try:
             selector = parse_labels(flags.text("selector"))
         except SelectorError as exc:
             raise KubectlError(str(exc)) from None
-    for manifest in manifests(ctx, flags.many("filename"), recursive=flags.on("recursive")):
-        try:
-            resource, obj, namespace = _prepare(ctx, manifest)
-        except KubectlError as exc:
-            ctx.err.append(f"error: {exc.message}\n")
-            failed = True
-            continue
+
+    def handle(manifest: Manifest, resource: Resource, obj: dict[str, Any], namespace: str) -> None:
         if selector is not None and not selector(obj["metadata"].get("labels") or {}):
-            continue
-        name = _name(obj)
-        if not name:
-            ctx.err.append(
+            return
+        if not _name(obj):
+            raise KubectlError(
                 "error: error when retrieving current configuration of:\n"
                 f'Resource: "{resource.api_version}, Resource={resource.name}", GroupVersionKind: "{resource.api_version}, Kind={resource.kind}"\n'
                 f'Name: "", Namespace: "{namespace}"\n'
-                f'from server for: "{manifest.source}": resource name may not be empty\n'
+                f'from server for: "{manifest.source}": resource name may not be empty\n',
+                raw=True,
             )
-            failed = True
-            continue
-        try:
-            _apply_one(ctx, flags, manifest, resource, obj, namespace, dry_run)
-        except ApiError as exc:
-            ctx.err.append(format_api_error(exc, source=manifest.source, operation="creating"))
-            failed = True
-    if failed:
-        ctx.code = 1
+        _apply_one(ctx, flags, manifest, resource, obj, namespace, dry_run)
+
+    _each_manifest(ctx, flags, handle)
 
 
 def _apply_one(
@@ -193,7 +203,16 @@ def _apply_one(
 ) -> None:
     store = ctx.store
     name = _name(obj)
-    ctx.store.authorize(ctx.user, "get", resource, namespace, name)
+    try:
+        ctx.store.authorize(ctx.user, "get", resource, namespace, name)
+    except ApiError as exc:
+        raise KubectlError(
+            f"Error from server ({exc.reason}): error when retrieving current configuration of:\n"
+            f'Resource: "{resource.api_version}, Resource={resource.name}", GroupVersionKind: "{resource.api_version}, Kind={resource.kind}"\n'
+            f'Name: "{name}", Namespace: "{namespace}"\n'
+            f'from server for: "{manifest.source}": {exc.message}\n',
+            raw=True,
+        ) from None
     live = store.get(resource, namespace, name)
     config = _with_last_applied(obj)
     if live is None:
@@ -222,7 +241,7 @@ def _apply_one(
         verb = "unchanged" if merged == live else "configured"
         report(ctx, flags, resource, merged, verb, dry_run)
         return
-    updated = store.update(merged, user=ctx.user, dry_run=dry_run == "server")
+    updated = ctx.patch(merged, dry_run=dry_run == "server")
     same = (
         updated.get("metadata", {}).get("resourceVersion")
         == live["metadata"].get("resourceVersion")
@@ -236,23 +255,17 @@ def _apply_one(
 
 def run_create_files(ctx: Ctx, flags: Parsed) -> None:
     dry_run = dry_run_of(flags)
-    failed = False
-    for manifest in manifests(ctx, flags.many("filename"), recursive=flags.on("recursive")):
-        try:
-            resource, obj, _namespace = _prepare(ctx, manifest)
-        except KubectlError as exc:
-            ctx.err.append(f"error: {exc.message}\n")
-            failed = True
-            continue
-        if flags.on("save-config"):
-            obj = _with_last_applied(obj)
-        try:
-            create_object(ctx, flags, resource, obj, dry_run)
-        except ApiError as exc:
-            ctx.err.append(format_api_error(exc, source=manifest.source, operation="creating"))
-            failed = True
-    if failed:
-        ctx.code = 1
+
+    def handle(manifest: Manifest, resource: Resource, obj: dict[str, Any], namespace: str) -> None:
+        create_object(
+            ctx,
+            flags,
+            resource,
+            _with_last_applied(obj) if flags.on("save-config") else obj,
+            dry_run,
+        )
+
+    _each_manifest(ctx, flags, handle)
 
 
 def create_object(
@@ -340,7 +353,8 @@ def run_delete(ctx: Ctx, flags: Parsed) -> None:
             ctx.err.extend(errors)
             ctx.code = 1
         if not found and not errors:
-            ctx.print("No resources found\n")
+            if any(t.name is None for t in wanted):
+                ctx.print("No resources found\n")
             return
     if grace == 0 and dry_run == "none":
         ctx.warn(
@@ -394,7 +408,7 @@ SCALE_FLAGS = [
     Flag("output", "o"),
     Flag("replicas", kind="int", default=-1),
     Flag("current-replicas", kind="int", default=-1),
-    Flag("resource-version"),
+    Flag("resource-version", refused=True),
     Flag("selector", "l"),
     Flag("all", kind="bool"),
     Flag("timeout"),
@@ -456,16 +470,8 @@ def run_scale(ctx: Ctx, flags: Parsed) -> None:
         new = copy.deepcopy(obj)
         new.setdefault("spec", {})["replicas"] = replicas
         try:
-            ctx.store.authorize(
-                ctx.user,
-                "update",
-                resource,
-                new["metadata"].get("namespace", ""),
-                _name(obj),
-                "scale",
-            )
             if dry_run != "client":
-                ctx.store.update(new, user=None, dry_run=dry_run == "server")
+                ctx.patch(new, subresource="scale", dry_run=dry_run == "server")
         except ApiError as exc:
             ctx.api_error(exc)
             continue
@@ -536,11 +542,149 @@ def run_set_image(ctx: Ctx, flags: Parsed) -> None:
             continue
         try:
             if dry_run != "client":
-                new = ctx.store.update(new, user=ctx.user, dry_run=dry_run == "server")
+                new = ctx.patch(new, dry_run=dry_run == "server")
         except ApiError as exc:
             ctx.api_error(exc)
             continue
         report(ctx, flags, resource, new, "image updated", dry_run)
+
+
+SET_ENV_FLAGS = [
+    *SET_IMAGE_FLAGS,
+    Flag("containers", "c", default="*"),
+    Flag("env", "e", kind="array"),
+    Flag("list", kind="bool"),
+    Flag("from", refused=True),
+    Flag("prefix"),
+    Flag("keys", kind="list"),
+    Flag("overwrite", kind="bool", default=True),
+    Flag("resolve", kind="bool", refused=True),
+]
+SET_RESOURCES_FLAGS = [
+    *SET_IMAGE_FLAGS,
+    Flag("containers", "c", default="*"),
+    Flag("limits"),
+    Flag("requests"),
+]
+
+
+def _matching_containers(pod_spec: dict[str, Any], pattern: str) -> list[dict[str, Any]]:
+    import fnmatch
+
+    return [
+        c
+        for c in [*(pod_spec.get("initContainers") or []), *(pod_spec.get("containers") or [])]
+        if fnmatch.fnmatchcase(str(c.get("name", "")), pattern)
+    ]
+
+
+def run_set_env(ctx: Ctx, flags: Parsed) -> None:
+    """`kubectl set env TYPE/NAME KEY=VALUE ... KEY- [-c CONTAINER] [--list]` (set_env.go)."""
+    pairs = [a for a in flags.args if "=" in a or (a.endswith("-") and "/" not in a and len(a) > 1)]
+    rest = [a for a in flags.args if a not in pairs]
+    sets: dict[str, str] = {}
+    removes: list[str] = []
+    for item in [*pairs, *flags.many("env")]:
+        if "=" in item:
+            key, _, value = item.partition("=")
+            sets[key] = value
+        else:
+            removes.append(item[:-1])
+    if not sets and not removes and not flags.on("list"):
+        raise KubectlError("at least one environment variable must be provided")
+    parsed = Parsed(args=rest, values=flags.values, given=flags.given)
+    dry_run = dry_run_of(flags)
+    for resource, obj in _objects_for(ctx, parsed, "set env"):
+        new = copy.deepcopy(obj)
+        pod_spec = _pod_spec(resource, new)
+        if pod_spec is None:
+            ctx.err.append(f"error: {output.name_of(resource, obj)} does not have a pod template\n")
+            ctx.code = 1
+            continue
+        containers = _matching_containers(pod_spec, flags.text("containers"))
+        if flags.on("list"):
+            for c in containers:
+                ctx.print(f"# {resource.singular} {_name(obj)}, container {c.get('name')}\n")
+                for e in c.get("env") or []:
+                    if e.get("valueFrom"):
+                        ctx.print(f"# {e.get('name')} from: {next(iter(e['valueFrom']))}\n")
+                    else:
+                        ctx.print(f"{e.get('name')}={e.get('value', '')}\n")
+            continue
+        if not containers:
+            ctx.err.append(
+                f'warning: {resource.singular}/{_name(obj)} does not have any containers matching "{flags.text("containers")}"\n'
+            )
+            continue
+        for c in containers:
+            env = [e for e in c.get("env") or [] if e.get("name") not in removes]
+            for key, value in sets.items():
+                for e in env:
+                    if e.get("name") == key:
+                        e.pop("valueFrom", None)
+                        e["value"] = value
+                        break
+                else:
+                    env.append({"name": key, "value": value})
+            if env:
+                c["env"] = env
+            else:
+                c.pop("env", None)
+        try:
+            if dry_run != "client":
+                new = ctx.patch(new, dry_run=dry_run == "server")
+        except ApiError as exc:
+            ctx.api_error(exc)
+            continue
+        report(ctx, flags, resource, new, "env updated", dry_run)
+
+
+def _requirements(text: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for part in text.split(","):
+        if not part:
+            continue
+        key, sep, value = part.partition("=")
+        if not sep or not key or not value:
+            raise KubectlError(f"invalid resource requirement: {part}")
+        out[key] = value
+    return out
+
+
+def run_set_resources(ctx: Ctx, flags: Parsed) -> None:
+    """`kubectl set resources TYPE/NAME [-c C] --limits=cpu=200m,memory=512Mi --requests=...`."""
+    limits, requests = _requirements(flags.text("limits")), _requirements(flags.text("requests"))
+    if not limits and not requests:
+        raise KubectlError(
+            "you must specify an update to requests or limits (in the form of --requests/--limits)"
+        )
+    dry_run = dry_run_of(flags)
+    for resource, obj in _objects_for(ctx, flags, "set resources"):
+        new = copy.deepcopy(obj)
+        pod_spec = _pod_spec(resource, new)
+        if pod_spec is None:
+            ctx.err.append(f"error: {output.name_of(resource, obj)} does not have a pod template\n")
+            ctx.code = 1
+            continue
+        containers = _matching_containers(pod_spec, flags.text("containers"))
+        if not containers:
+            ctx.err.append(
+                f'warning: {resource.singular}/{_name(obj)} does not have any containers matching "{flags.text("containers")}"\n'
+            )
+            continue
+        for c in containers:
+            res = c.setdefault("resources", {})
+            if limits:
+                res.setdefault("limits", {}).update(limits)
+            if requests:
+                res.setdefault("requests", {}).update(requests)
+        try:
+            if dry_run != "client":
+                new = ctx.patch(new, dry_run=dry_run == "server")
+        except ApiError as exc:
+            ctx.api_error(exc)
+            continue
+        report(ctx, flags, resource, new, "resource requirements updated", dry_run)
 
 
 # --------------------------------------------------------------------------- label / annotate
@@ -611,7 +755,7 @@ def run_label(ctx: Ctx, flags: Parsed, *, field: str) -> None:
         changed = values != current
         try:
             if changed and dry_run != "client":
-                new = ctx.store.update(new, user=ctx.user, dry_run=dry_run == "server")
+                new = ctx.patch(new, dry_run=dry_run == "server")
         except ApiError as exc:
             ctx.api_error(exc)
             continue
@@ -793,7 +937,7 @@ def run_cordon(ctx: Ctx, flags: Parsed, *, unschedulable: bool) -> None:
         else:
             new.setdefault("spec", {}).pop("unschedulable", None)
         if dry_run != "client":
-            ctx.store.update(new, user=ctx.user, dry_run=dry_run == "server")
+            ctx.patch(new, dry_run=dry_run == "server")
         ctx.print(
             f"node/{name} {'cordoned' if unschedulable else 'uncordoned'}{_suffix(dry_run)}\n"
         )
@@ -811,11 +955,17 @@ def run_drain(ctx: Ctx, flags: Parsed) -> None:
             new = copy.deepcopy(node)
             new.setdefault("spec", {})["unschedulable"] = True
             if dry_run != "client":
-                ctx.store.update(new, user=ctx.user, dry_run=dry_run == "server")
+                ctx.patch(new, dry_run=dry_run == "server")
             ctx.print(f"node/{name} cordoned{_suffix(dry_run)}\n")
         else:
             ctx.print(f"node/{name} already cordoned\n")
         on_node = [p for p in ctx.store.list(pods) if (p.get("spec") or {}).get("nodeName") == name]
+        if flags.text("pod-selector"):
+            try:
+                match = parse_labels(flags.text("pod-selector"))
+            except SelectorError as exc:
+                raise KubectlError(str(exc)) from None
+            on_node = [p for p in on_node if match((p.get("metadata") or {}).get("labels") or {})]
         errors: list[tuple[str, str]] = []
         daemon: list[str] = []
         evict: list[dict[str, Any]] = []
@@ -869,8 +1019,13 @@ def run_drain(ctx: Ctx, flags: Parsed) -> None:
         if dry_run == "none":
             for pod in evict:
                 try:
+                    grace = int(flags.get("grace-period"))
                     ctx.store.delete(
-                        pods, pod["metadata"].get("namespace", ""), _name(pod), user=ctx.user
+                        pods,
+                        pod["metadata"].get("namespace", ""),
+                        _name(pod),
+                        user=ctx.user,
+                        grace_seconds=None if grace < 0 else grace,
                     )
                 except ApiError as exc:
                     ctx.api_error(exc)
@@ -890,7 +1045,15 @@ def run_taint(ctx: Ctx, flags: Parsed) -> None:
         raise KubectlError("at least one taint update is required")
     node_names: list[str] = []
     specs: list[str] = []
-    for arg in args:
+    if flags.on("all") or flags.text("selector"):
+        match = parse_labels(flags.text("selector")) if flags.text("selector") else None
+        node_names = [
+            _name(n)
+            for n in ctx.store.list("nodes")
+            if match is None or match((n.get("metadata") or {}).get("labels") or {})
+        ]
+        specs = list(args)
+    for arg in args if not specs else []:
         (
             specs if (":" in arg or "=" in arg or arg.endswith("-")) and node_names else node_names
         ).append(arg)
@@ -948,7 +1111,7 @@ def run_taint(ctx: Ctx, flags: Parsed) -> None:
         if not taints:
             new["spec"].pop("taints")
         if dry_run != "client":
-            ctx.store.update(new, user=ctx.user, dry_run=dry_run == "server")
+            ctx.patch(new, dry_run=dry_run == "server")
         verb = (
             "untainted" if removes and not adds else ("modified" if adds and removes else "tainted")
         )

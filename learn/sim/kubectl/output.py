@@ -8,6 +8,8 @@ print as a `v1` `List`, as `kubectl get` does.
 
 from __future__ import annotations
 
+import functools
+import io
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -17,32 +19,102 @@ import yaml
 
 from learn.sim.kube.resources import Resource
 
+_RESOLVER = yaml.resolver.Resolver()
+_EMITTER = yaml.emitter.Emitter(io.StringIO())  # only its scalar analysis is used
 
-class _Dumper(yaml.SafeDumper):
-    pass
 
-
-def _str(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
-    """Strings as go-yaml (sigs.k8s.io/yaml) writes them: double-quoted when plain would read
+@functools.lru_cache(maxsize=8192)
+def _scalar(text: str) -> str:
+    """A string as go-yaml (sigs.k8s.io/yaml) writes it: double-quoted when plain would read
     back as another type ("9", "true", "2026-01-05T09:00:00Z", ""), single-quoted when plain
-    is not allowed ('*', 'a: b'), literal blocks for multi-line text, plain otherwise."""
-    if "\n" in data and data == data.rstrip(" "):
-        return dumper.represent_scalar("tag:yaml.org,2002:str", data, style="|")
-    implicit = dumper.resolve(yaml.ScalarNode, data, (True, False))
-    if implicit not in {"tag:yaml.org,2002:str", "tag:yaml.org,2002:yaml"}:
-        return dumper.represent_scalar("tag:yaml.org,2002:str", data, style='"')
-    return dumper.represent_scalar("tag:yaml.org,2002:str", data)
+    is not allowed ('*', 'a: b'), plain otherwise."""
+    tag = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))
+    if tag not in {"tag:yaml.org,2002:str", "tag:yaml.org,2002:yaml"}:
+        return json.dumps(text, ensure_ascii=False)
+    analysis = _EMITTER.analyze_scalar(text)
+    if not analysis.allow_block_plain or analysis.multiline:
+        if analysis.allow_single_quoted and "\n" not in text:
+            return "'" + text.replace("'", "''") + "'"
+        return json.dumps(text, ensure_ascii=False)
+    return text
 
 
-_Dumper.add_representer(str, _str)
+def _literal(text: str, indent: str) -> str | None:
+    """Multi-line text as a literal block (`|`, `|-` without a final newline)."""
+    if (
+        "\n" not in text
+        or any(line != line.rstrip(" \t") for line in text.split("\n"))
+        or text.startswith(" ")
+    ):
+        return None
+    chomp = (
+        ""
+        if text.endswith("\n") and not text.endswith("\n\n")
+        else ("-" if not text.endswith("\n") else "+")
+    )
+    body = text[:-1] if text.endswith("\n") else text
+    return f"|{chomp}\n" + "\n".join(f"{indent}{line}" if line else "" for line in body.split("\n"))
+
+
+def _value(value: Any) -> str:
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, (int, float)):
+        return json.dumps(value)
+    return _scalar(str(value))
+
+
+def _emit(value: Any, indent: str, out: list[str]) -> None:
+    """Block YAML as go-yaml emits it: keys sorted, two-space indent, sequences not indented
+    under their key."""
+    if isinstance(value, dict):
+        for key in sorted(value):
+            item = value[key]
+            head = f"{indent}{_scalar(str(key))}:"
+            if isinstance(item, dict) and item:
+                out.append(head)
+                _emit(item, indent + "  ", out)
+            elif isinstance(item, list) and item:
+                out.append(head)
+                _emit(item, indent, out)
+            elif isinstance(item, dict):
+                out.append(head + " {}")
+            elif isinstance(item, list):
+                out.append(head + " []")
+            elif isinstance(item, str) and (block := _literal(item, indent + "  ")) is not None:
+                out.append(f"{head} {block}")
+            else:
+                out.append(f"{head} {_value(item)}")
+        return
+    for item in value:
+        if isinstance(item, (dict, list)) and item:
+            sub: list[str] = []
+            _emit(item, indent + "  ", sub)
+            first = sub[0][len(indent) + 2 :]
+            out.append(f"{indent}- {first}")
+            out.extend(sub[1:])
+        elif isinstance(item, dict):
+            out.append(f"{indent}- {{}}")
+        elif isinstance(item, list):
+            out.append(f"{indent}- []")
+        elif isinstance(item, str) and (block := _literal(item, indent + "  ")) is not None:
+            out.append(f"{indent}- {block}")
+        else:
+            out.append(f"{indent}- {_value(item)}")
 
 
 def _clean(obj: Mapping[str, Any]) -> dict[str, Any]:
-    out = json.loads(json.dumps(obj))
+    """The object as kubectl shows it by default: without metadata.managedFields. Shares the
+    rest (printing never mutates)."""
+    out = dict(obj)
     meta = out.get("metadata")
-    if isinstance(meta, dict):
-        meta.pop("managedFields", None)
-    return dict(out)
+    if isinstance(meta, dict) and "managedFields" in meta:
+        out["metadata"] = {k: v for k, v in meta.items() if k != "managedFields"}
+    return out
 
 
 def as_list(objects: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
@@ -55,14 +127,9 @@ def as_list(objects: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
 
 
 def to_yaml(data: Mapping[str, Any]) -> str:
-    return yaml.dump(
-        _clean(data) if "items" not in data else dict(data),
-        Dumper=_Dumper,
-        default_flow_style=False,
-        sort_keys=True,
-        allow_unicode=True,
-        width=10**6,
-    )
+    out: list[str] = []
+    _emit(_clean(data) if "items" not in data else dict(data), "", out)
+    return "\n".join(out) + "\n"
 
 
 def to_json(data: Mapping[str, Any]) -> str:
@@ -117,13 +184,16 @@ def _walk(values: list[Any], path: str) -> list[Any]:
                     start, _, stop = inner.partition(":")
                     nxt.extend(value[int(start) if start else None : int(stop) if stop else None])
                 elif inner.startswith("?("):
-                    match = re.fullmatch(r"\?\(@\.([\w.]+)\s*==\s*[\"']([^\"']*)[\"']\)", inner)
+                    match = re.fullmatch(
+                        r"\?\(@\.([\w.]+)\s*(==|!=)\s*[\"']?([^\"')]*)[\"']?\)", inner
+                    )
                     if not match:
                         raise JsonPathError(f"unsupported filter {inner}")
-                    key_path, wanted = match.groups()
+                    key_path, op, wanted = match.groups()
                     for item in value:
                         got = _walk([item], "." + key_path)
-                        if got and str(got[0]) == wanted:
+                        same = bool(got) and _text(got[0]) == wanted
+                        if same == (op == "=="):
                             nxt.append(item)
                 else:
                     raise JsonPathError(f"unsupported index {inner}")

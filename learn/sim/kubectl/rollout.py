@@ -152,6 +152,11 @@ ROLLOUT_FLAGS = [
 def _one(ctx: Ctx, flags: Parsed, verb: str) -> list[tuple[Resource, dict[str, Any]]]:
     from learn.sim.kubectl.mutate import _objects_for
 
+    if flags.text("dry-run") not in {"", "none"}:
+        raise KubectlError(
+            f"--dry-run with kubectl rollout {verb} is not simulated in this sandbox"
+        )
+
     if not flags.args and not flags.many("filename"):
         raise KubectlError(
             "required resource not specified"
@@ -271,7 +276,7 @@ def run_history(ctx: Ctx, flags: Parsed) -> None:
             from learn.sim.kubectl.describe import pod_template_text
 
             template = copy.deepcopy((rs.get("spec") or {}).get("template") or {})
-            ctx.print(f"{name} with revision #{wanted}\n" + pod_template_text(ctx, template) + "\n")
+            ctx.print(f"{name} with revision #{wanted}\n{pod_template_text(ctx, template)}\n")
             continue
         if not history:
             ctx.print("No rollout history found.\n")
@@ -326,7 +331,7 @@ def run_undo(ctx: Ctx, flags: Parsed) -> None:
         }
         if annotations:
             new["metadata"].setdefault("annotations", {}).update(annotations)
-        ctx.store.update(new, user=ctx.user)
+        ctx.patch(new)
         ctx.print(f"{resource.kind_qualified}/{name} rolled back\n")
 
 
@@ -355,7 +360,7 @@ def run_restart(ctx: Ctx, flags: Parsed) -> None:
         template.setdefault("metadata", {}).setdefault("annotations", {})[
             "kubectl.kubernetes.io/restartedAt"
         ] = ctx.world.timestamp()
-        ctx.store.update(new, user=ctx.user)
+        ctx.patch(new)
         ctx.print(f"{resource.kind_qualified}/{name} restarted\n")
 
 
@@ -373,7 +378,7 @@ def run_pause(ctx: Ctx, flags: Parsed, *, paused: bool) -> None:
         else:
             new["spec"].pop("paused", None)
         try:
-            ctx.store.update(new, user=ctx.user)
+            ctx.patch(new)
         except ApiError as exc:
             ctx.api_error(exc)
             continue

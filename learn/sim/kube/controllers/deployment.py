@@ -977,6 +977,7 @@ def _claim(store: Store, d: Obj, candidates: list[Any]) -> list[Any]:
 
 
 @clock.reconciler(100)
+@util.skip_when_idle("deployment")
 def reconcile(world: World) -> bool:
     store = Store.of(world)
     deployments = store.list("deployments")

@@ -138,6 +138,7 @@ def _slice(service: util.Obj, ports: list[Any], endpoints: list[Any]) -> dict[st
 
 
 @clock.reconciler(150)
+@util.skip_when_idle("endpointslice")
 def reconcile(world: World) -> bool:
     store = Store.of(world)
     services = [

@@ -22,6 +22,7 @@ from typing import Any
 
 from learn.sim import clock
 from learn.sim.kube.api import ApiError, Store, copy_of
+from learn.sim.kube.controllers import util
 from learn.sim.kube.resources import by_kind
 from learn.sim.world import World
 
@@ -83,6 +84,7 @@ def _drop_finalizer(store: Store, obj: dict[str, Any], finalizer: str) -> None:
 
 
 @clock.reconciler(190)
+@util.skip_when_idle("gc")
 def reconcile(world: World) -> bool:
     store = Store.of(world)
     objects = list((world.state.get("kube") or {}).get("objects", {}).values())

@@ -307,6 +307,7 @@ class _Sync:
 
 
 @clock.reconciler(120)
+@util.skip_when_idle("job")
 def reconcile(world: World) -> bool:
     store = Store.of(world)
     jobs = store.list("jobs")

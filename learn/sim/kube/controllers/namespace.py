@@ -15,6 +15,7 @@ from typing import Any
 
 from learn.sim import clock
 from learn.sim.kube.api import ApiError, Store, copy_of
+from learn.sim.kube.controllers import util
 from learn.sim.kube.resources import lookup
 from learn.sim.world import World
 
@@ -45,6 +46,7 @@ def _condition(kind: str, status: str, reason: str, message: str, at: str) -> di
 
 
 @clock.reconciler(180)
+@util.skip_when_idle("namespace")
 def reconcile(world: World) -> bool:
     store = Store.of(world)
     changed = False

@@ -19,6 +19,7 @@ from typing import Any
 
 from learn.sim import clock
 from learn.sim.kube.api import ApiError, Store, copy_of
+from learn.sim.kube.controllers import util
 from learn.sim.world import World
 
 COMPONENT = "node-controller"
@@ -52,11 +53,13 @@ def stopped_nodes(world: World) -> dict[str, int]:
 
 def stop_node(world: World, name: str) -> None:
     _stopped(world)[name] = world.now
+    util.forget_idle(world)
     clock.schedule(world, at=world.now + GRACE_MS, kind="controller-wake", key=f"node-grace/{name}")
 
 
 def start_node(world: World, name: str) -> None:
     _stopped(world).pop(name, None)
+    util.forget_idle(world)
     clock.cancel(world, key=f"node-grace/{name}")
 
 
@@ -89,6 +92,7 @@ def _toleration_seconds(pod: dict[str, Any], taint: dict[str, Any]) -> int | Non
 
 
 @clock.reconciler(170)
+@util.skip_when_idle("node")
 def reconcile(world: World) -> bool:
     stopped = stopped_nodes(world)
     store = Store.of(world)

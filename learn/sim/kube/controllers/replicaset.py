@@ -235,10 +235,11 @@ def _requeue_min_ready(world: World, rs: util.Obj, filtered: list[Any]) -> None:
 @clock.handler("controller-wake")
 def _wake(world: World, payload: Any) -> None:
     """A controller asked to look again at this moment (the reconcilers run next)."""
-    return None
+    util.forget_idle(world)
 
 
 @clock.reconciler(110)
+@util.skip_when_idle("replicaset")
 def reconcile(world: World) -> bool:
     store = Store.of(world)
     rss = store.list("replicasets")

@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from learn.sim.world import ALPHANUMS, EPOCH, World
@@ -34,6 +34,11 @@ def ts(value: Any) -> int | None:
     """A metadata/status timestamp in ms, or None for Go's zero time."""
     if not value or not isinstance(value, str):
         return None
+    return _parse(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse(value: str) -> int | None:
     try:
         return World.parse_timestamp(value)
     except ValueError:
@@ -365,3 +370,46 @@ def replicas_of(obj: Obj, default: int = 1) -> int:
 def status_int(obj: Obj, key: str) -> int:
     value = (obj.get("status") or {}).get(key, 0)
     return int(value) if isinstance(value, int) else 0
+
+
+# --------------------------------------------------------------------------- idle passes
+
+
+def _version(world: World) -> list[int]:
+    """Changes to the cluster so far: every write bumps the resourceVersion counter, every
+    removal shrinks the stored objects or grows the removed ones."""
+    kube = world.state.get("kube") or {}
+    return [
+        int(world.state["counters"].get("resourceVersion", 0)),
+        len(kube.get("objects") or {}),
+        len(kube.get("removed") or []),
+    ]
+
+
+def forget_idle(world: World) -> None:
+    """Something no write shows changed (time a controller waits for, a node stopping):
+    every controller looks again."""
+    world.state.pop("kctrl", None)
+
+
+def skip_when_idle(name: str) -> Callable[[Callable[[World], bool]], Callable[[World], bool]]:
+    """A reconciler that found nothing to do is not run again until the cluster changes or
+    a controller's timer fires (`forget_idle`): what an informer-driven controller does, and
+    what keeps a settled sandbox with many Pods quick."""
+
+    def wrap(fn: Callable[[World], bool]) -> Callable[[World], bool]:
+        @functools.wraps(fn)
+        def run(world: World) -> bool:
+            marks: dict[str, Any] = world.state.setdefault("kctrl", {})
+            if marks.get(name) == _version(world):
+                return False
+            changed = fn(world)
+            if changed:
+                marks.pop(name, None)
+            else:
+                marks[name] = _version(world)
+            return changed
+
+        return run
+
+    return wrap
