@@ -622,7 +622,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument(
         "--scenarios",
         default="ceiling,lesson,answer",
-        help="comma list of: ceiling, lesson, answer",
+        help="comma list of: ceiling, lesson, answer, sandbox",
     )
     p.add_argument("--ceiling-path", default="/bench/ceiling")
     p.add_argument("--lesson-path", default="/lessons/{slug}/", help="URL template")
@@ -635,7 +635,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args = p.parse_args(argv)
     args.users = args.users or args.clients
     args.scenarios = [s.strip() for s in args.scenarios.split(",") if s.strip()]
-    unknown = set(args.scenarios) - {"ceiling", "lesson", "answer"}
+    unknown = set(args.scenarios) - {"ceiling", "lesson", "answer", "sandbox"}
     if unknown:
         p.error(f"unknown scenario(s): {', '.join(sorted(unknown))}")
     if not 1 <= args.clients <= 256 or not 1 <= args.users <= 1000:
@@ -660,6 +660,28 @@ def answer(args: argparse.Namespace, questions: list[tuple[str, str]]) -> Reques
     return request
 
 
+SANDBOX_COMMANDS = ("kubectl get pods", "ls", "sleep 2", "docker ps", "echo hi > note.txt")
+
+
+def sandbox(args: argparse.Namespace) -> Request:
+    """A terminal round trip in each learner's own /playground/ sandbox: POST a command (load
+    the sandbox under its row lock, run, store; 302) and GET the page that renders the terminal
+    and the picture. Both requests count in one latency, so it bounds the htmx round trip (one
+    request) from above. LEARN_BENCH=1 lifts the 5-commands-a-second limit per learner."""
+
+    def request(client: Client, step: int) -> int:
+        form = {
+            "csrfmiddlewaretoken": client.csrf_token,
+            "command": SANDBOX_COMMANDS[step % len(SANDBOX_COMMANDS)],
+        }
+        status = client.request("POST", "/sandboxes/playground/run/", form)[0]
+        if status != 302:
+            return status
+        return client.request("GET", "/playground/")[0]
+
+    return request
+
+
 def run_all(args: argparse.Namespace, clients: list[Client], target: Target) -> list[Result]:
     results: list[Result] = []
     for name in args.scenarios:
@@ -675,6 +697,9 @@ def run_all(args: argparse.Namespace, clients: list[Client], target: Target) -> 
         elif name == "lesson":
             path = args.lesson_path.format(slug=target.lesson_slug)
             results.append(run_scenario(name, path, clients, get(path), 200, args))
+        elif name == "sandbox":
+            endpoint = "POST /sandboxes/playground/run/ + GET /playground/"
+            results.append(run_scenario(name, endpoint, clients, sandbox(args), 200, args))
         else:
             endpoint = "POST " + args.answer_path.format(id=target.questions[0][0])
             if len(target.questions) > 1:

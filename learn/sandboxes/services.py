@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -77,6 +78,10 @@ def _rate_limited(learner: Learner) -> bool:
     """More than RATE_PER_SECOND commands in the last second from this learner (all tabs;
     across processes when the cache is shared). A sliding window: the learner's recent
     command times, kept in the cache for a second."""
+    if settings.BENCH_VIEWS:
+        # The load benchmark (scripts/loadtest.py, LEARN_BENCH=1) drives each learner back to
+        # back to measure the server at saturation; everywhere else the limit holds.
+        return False
     who = learner.user_id if learner.user_id is not None else learner.anon_key
     key = f"sandbox-rate:{who}"
     now = timezone.now().timestamp()
