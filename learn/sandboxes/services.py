@@ -25,7 +25,7 @@ from learn.sandboxes import goals as goal_kinds
 from learn.sandboxes.models import SandboxSession
 from learn.sandboxes.spec import PLAYGROUND, start_sandbox
 from learn.sim import Sandbox, SandboxError
-from learn.sim.world import MAX_COMMAND_BYTES
+from learn.sim.world import MAX_COMMAND_BYTES, MAX_STATE_BYTES
 
 logger = logging.getLogger(__name__)
 
@@ -118,6 +118,19 @@ def _trim(transcript: list[dict[str, Any]]) -> None:
     del transcript[:-MAX_TRANSCRIPT]
 
 
+def _kept(box: Sandbox) -> dict[str, Any]:
+    """The state to store, refused (with nothing stored) when Sandbox.load would refuse it."""
+    state = box.dump()
+    size = len(json.dumps(state, separators=(",", ":")))
+    if size > MAX_STATE_BYTES:
+        raise SandboxRefused(
+            f"The sandbox would grow too large to keep ({size // 1024} KB of at most "
+            f"{MAX_STATE_BYTES // 1024} KB); nothing was stored. Delete some files or objects, "
+            "or press Reset."
+        )
+    return state
+
+
 def _goals_of(question: Question | None) -> list[dict[str, Any]]:
     return list(question.data.get("goals") or []) if question is not None else []
 
@@ -174,14 +187,7 @@ def sandbox_run(
                 "The sandbox could not run that command (a fault in the simulation, which "
                 "has been logged). Nothing was stored; try another command or press Reset."
             ) from None
-        try:
-            session.state = box.dump()
-            Sandbox.load(session.state)  # the size cap: a state too large to load is refused
-        except SandboxError as exc:
-            raise SandboxRefused(
-                f"The sandbox would grow too large to keep ({exc}); nothing was stored. "
-                "Delete some objects or press Reset."
-            ) from None
+        session.state = _kept(box)
         session.transcript.append({"c": command, "x": code, "t": now.isoformat(), "o": output})
         _trim(session.transcript)
         session.commands += 1
@@ -224,7 +230,7 @@ def sandbox_put_file(
             box.put(path, text.replace("\r\n", "\n"))
         except SandboxError as exc:
             raise SandboxRefused(f"{exc}. Nothing was saved.") from None
-        session.state = box.dump()
+        session.state = _kept(box)
         session.save(update_fields=["state"])
     return session
 

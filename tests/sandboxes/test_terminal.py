@@ -251,3 +251,22 @@ def test_real_time_between_commands_passes_in_the_sandbox_capped(
     before = SandboxSession.objects.get().state["now"]
     run(client, "ls")
     assert SandboxSession.objects.get().state["now"] - before == MAX_IDLE_SECONDS * 1000
+
+
+def test_a_sandbox_too_large_to_keep_is_refused_and_nothing_stored(
+    client: Client, sandbox_course: dict
+) -> None:
+    from learn.sim.world import MAX_STATE_BYTES
+
+    chunk = "x" * 60_000 + "\n"
+    count = MAX_STATE_BYTES // len(chunk)
+    for n in range(count):
+        response = client.post(
+            "/sandboxes/sb-read-note/files/", {"path": f"f{n}.txt", "text": chunk}
+        )
+        assert response.status_code == 302, n
+    response = client.post("/sandboxes/sb-read-note/files/", {"path": "last.txt", "text": chunk})
+    assert response.status_code == 400
+    assert "too large to keep" in response.content.decode()
+    assert "last.txt" not in SandboxSession.objects.get().state["files"]
+    assert run(client, "ls").status_code == 302  # the sandbox still works
