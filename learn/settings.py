@@ -141,6 +141,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
+# A page that says the form expired (and links back) instead of Django's bare 403.
+CSRF_FAILURE_VIEW = "learn.accounts.views.csrf_failure"
 LOGIN_REDIRECT_URL = "path"
 LOGOUT_REDIRECT_URL = "path"
 

@@ -1,26 +1,30 @@
 #!/usr/bin/env python3
-"""Load benchmark: gunicorn on loopback, N signed-up learners, three scenarios, one table.
+"""Load benchmark: gunicorn on loopback, the pages a learner opens, a live class, one table.
 
-Not a test: it measures. Standard library only (threads + http.client). It
+Not a test: it measures. It
 
 1. prepares the database: `migrate`, `lessons sync`, `collectstatic` (a throwaway SQLite
    file unless --database-url is given; PostgreSQL works the same way),
-2. starts gunicorn (`--workers 2 --threads 4` by default) on 127.0.0.1 and a free port, with
+2. makes its learners directly in the database, each with a real session as a log-in makes
+   one: --users learners for the answer scenario, a learner who has attempted 50 questions
+   (path, lesson and review pages), and a class of --class-size students with an instructor
+   and a live question open,
+3. starts gunicorn (`--workers 2 --threads 4` by default) on 127.0.0.1 and a free port, with
    production settings (DEBUG off) and LEARN_BENCH=1, which adds the minimal view
    /bench/ceiling,
-3. signs up --users learners through the real form (CSRF token and all),
-4. finds a lesson and its single-choice questions by parsing the pages (or takes them from
-   the flags),
-5. runs each scenario for --seconds with --clients concurrent clients (keep-alive, one
-   learner each) and prints requests/s, p50/p95/p99 and errors as a Markdown table, with the
-   lesson page as a share of the ceiling,
-6. checks that no answer was lost: every 302 of the answer scenario is one Attempt row and one
-   `tries` increment in the database.
+4. runs the GET scenarios under wrk (1 thread, --clients connections; Debian's `wrk`, a C load
+   generator that keeps the client off the server's CPU) or, without it, the Python client;
+   every page's throughput is shown as a share of the minimal view measured in the same run,
+5. runs the answer scenario (POSTs with CSRF tokens) and checks that every acknowledged answer
+   is exactly one Attempt row and one `tries` increment,
+6. replays a live class (`classroom`, open loop): every student polls every 3 s, the
+   instructor's dashboard refreshes every 5 s, all students answer within 10 s, the
+   instructor reveals; p50/p95/p99 per endpoint, and every acknowledged answer stored once.
 
 Everything is bounded: per-scenario time, a request cap, socket timeouts, and gunicorn is
 stopped (SIGTERM, then SIGKILL of its own process group) whatever happens.
 
-    python scripts/loadtest.py                                   # SQLite, 10 s per scenario
+    python scripts/loadtest.py                                   # SQLite, every scenario
     python scripts/loadtest.py --database-url postgres://postgres:postgres@127.0.0.1:5432/bench
     python scripts/loadtest.py --seconds 5 --scenarios lesson,answer --out /tmp/bench.md
 """
@@ -35,6 +39,7 @@ import itertools
 import json
 import os
 import platform
+import random
 import re
 import secrets
 import shlex
@@ -52,10 +57,10 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from http.cookies import SimpleCookie
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 HOST = "127.0.0.1"  # loopback only, by construction: there is no flag to change it
-PASSWORD = "Bench-" + secrets.token_urlsafe(12)
 
 
 # --------------------------------------------------------------------------- HTTP client
@@ -77,10 +82,14 @@ class Client:
             self.conn = None
 
     def request(
-        self, method: str, path: str, form: dict[str, str] | None = None
+        self,
+        method: str,
+        path: str,
+        form: dict[str, str] | None = None,
+        headers: dict[str, str] | None = None,
     ) -> tuple[int, dict[str, str], bytes]:
         """Send one request (retried once on a fresh connection if a kept-alive one died)."""
-        headers = {"Host": f"{HOST}:{self.port}", "User-Agent": "learn-loadtest"}
+        headers = {"Host": f"{HOST}:{self.port}", "User-Agent": "learn-loadtest", **(headers or {})}
         body = None
         if form is not None:
             body = urllib.parse.urlencode(form).encode()
@@ -221,58 +230,6 @@ def csrf_from(html: bytes) -> str:
     return ""
 
 
-def sign_up(client: Client, args: argparse.Namespace, username: str) -> None:
-    status, _, html = client.request("GET", args.signup_path)
-    if status != 200:
-        raise RuntimeError(f"GET {args.signup_path} answered {status}")
-    form = {
-        "csrfmiddlewaretoken": csrf_from(html),
-        "username": username,
-        "password1": PASSWORD,
-        "password2": PASSWORD,
-    }
-    status, _, html = client.request("POST", args.signup_path, form)
-    if status != 302 or "sessionid" not in client.cookies:
-        text = re.sub(r"<[^>]+>", " ", html.decode("utf-8", "replace"))
-        errors = re.findall(r"[^.]*(?:error|already|password)[^.]*\.", text, flags=re.I)
-        raise RuntimeError(f"sign-up of {username} answered {status}: {' '.join(errors[:2])}")
-
-
-def sign_up_all(port: int, args: argparse.Namespace, prefix: str) -> list[Client]:
-    clients = [Client(port, args.timeout) for _ in range(args.users)]
-    failures: list[str] = []
-
-    def work(index: int) -> None:
-        try:
-            sign_up(clients[index], args, f"{prefix}{index:03d}")
-        except (RuntimeError, OSError, http.client.HTTPException) as exc:
-            failures.append(str(exc))
-
-    run_threads(work, len(clients), parallel=min(len(clients), 16))
-    if failures:
-        raise SystemExit(f"{len(failures)} sign-up(s) failed, first: {failures[0]}")
-    return clients
-
-
-def run_threads(work: Callable[[int], None], count: int, parallel: int) -> None:
-    indexes = iter(range(count))
-    lock = threading.Lock()
-
-    def loop() -> None:
-        while True:
-            with lock:
-                index = next(indexes, None)
-            if index is None:
-                return
-            work(index)
-
-    threads = [threading.Thread(target=loop, daemon=True) for _ in range(parallel)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-
 # --------------------------------------------------------------------------- scenarios
 
 
@@ -287,16 +244,24 @@ class Result:
     errors: int = 0
     acked: int = 0  # expected answers, warm-up included (for the lost-attempt check)
     skipped: str = ""
+    engine: str = "python"
+    # wrk reports its own count and percentiles (ms) instead of every latency.
+    count: int = 0
+    fixed: dict[float, float] = field(default_factory=dict)
+    counts: tuple[dict[str, int] | None, dict[str, int] | None] | None = None
+    stored: int | None = None  # live attempts in the database after the classroom replay
 
     @property
     def ok(self) -> int:
-        return len(self.latencies)
+        return self.count or len(self.latencies)
 
     @property
     def rps(self) -> float:
         return self.ok / self.seconds if self.seconds else 0.0
 
     def percentile(self, p: float) -> float:
+        if p in self.fixed:
+            return self.fixed[p]
         if not self.latencies:
             return float("nan")
         ordered = sorted(self.latencies)
@@ -362,6 +327,182 @@ def run_scenario(
         thread.join(timeout=args.warmup + args.seconds + args.timeout * 3 + 5)
     result.seconds = max(1e-9, min(time.perf_counter(), stop_at) - start_at)
     return result
+
+
+# --------------------------------------------------------------------------- wrk
+
+# wrk (a C load generator, Debian's package) keeps the client off the server's CPU. The script
+# gives every request one of the sessions in LOADTEST_COOKIES (a file, one Cookie header per
+# line), round robin, and prints the figures as one JSON line when done.
+WRK_LUA = r"""
+local cookies = {}
+local file = io.open(os.getenv("LOADTEST_COOKIES") or "", "r")
+if file then
+  for line in file:lines() do if #line > 0 then cookies[#cookies + 1] = line end end
+  file:close()
+end
+local path = os.getenv("LOADTEST_PATH")
+local htmx = os.getenv("LOADTEST_HTMX") == "1"
+local i = 0
+request = function()
+  i = i + 1
+  local headers = {}
+  if #cookies > 0 then headers["Cookie"] = cookies[(i % #cookies) + 1] end
+  if htmx then headers["HX-Request"] = "true" end
+  return wrk.format("GET", path, headers)
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    'WRK_JSON={"requests":%d,"duration_us":%d,"connect":%d,"read":%d,"write":%d,' ..
+    '"status":%d,"timeout":%d,"p50":%d,"p95":%d,"p99":%d}\n',
+    summary.requests, summary.duration, e.connect, e.read, e.write, e.status, e.timeout,
+    latency:percentile(50), latency:percentile(95), latency:percentile(99)))
+end
+"""
+
+
+def wrk_path() -> str:
+    import shutil
+
+    return shutil.which("wrk") or ""
+
+
+def run_wrk(
+    name: str,
+    path: str,
+    cookies: list[str],
+    args: argparse.Namespace,
+    port: int,
+    *,
+    connections: int,
+    htmx: bool = False,
+) -> Result:
+    """One GET scenario under wrk: a warm-up run, then the measured one."""
+    result = Result(name, path, connections, engine="wrk")
+    with tempfile.TemporaryDirectory(prefix="learn-wrk-") as tmp:
+        script = Path(tmp) / "scenario.lua"
+        script.write_text(WRK_LUA, encoding="utf-8")
+        jar = Path(tmp) / "cookies.txt"
+        jar.write_text("\n".join(cookies) + "\n", encoding="utf-8")
+        env = dict(os.environ, LOADTEST_COOKIES=str(jar), LOADTEST_PATH=path)
+        env["LOADTEST_HTMX"] = "1" if htmx else "0"
+        data: dict[str, int] = {}
+        for seconds in (args.warmup, args.seconds):
+            if seconds <= 0:
+                continue
+            command = [
+                wrk_path(),
+                "-t1",
+                f"-c{connections}",
+                f"-d{max(1, round(seconds))}s",
+                f"--timeout={args.timeout:g}s",
+                "-s",
+                str(script),
+                f"http://{HOST}:{port}/",
+            ]
+            out = subprocess.run(  # noqa: S603
+                command, env=env, capture_output=True, text=True, timeout=seconds + 60, check=False
+            ).stdout
+            line = next((x for x in out.splitlines() if x.startswith("WRK_JSON=")), "")
+            if not line:
+                result.skipped = f"wrk printed no figures: {out.strip()[-200:]}"
+                return result
+            data = json.loads(line.split("=", 1)[1])
+    errors = sum(data[k] for k in ("connect", "read", "write", "status", "timeout"))
+    result.seconds = data["duration_us"] / 1e6
+    result.errors = errors
+    result.count = max(0, data["requests"] - data["status"])
+    result.fixed = {50: data["p50"] / 1000, 95: data["p95"] / 1000, 99: data["p99"] / 1000}
+    result.statuses["ok"] = result.count
+    if errors:
+        result.statuses["errors"] = errors
+    return result
+
+
+# --------------------------------------------------------------------------- fixtures
+
+# Made directly in the database (not through 300 sign-ups, which would spend minutes hashing
+# passwords): a learner who has attempted 50 questions, and a class of --class-size students
+# with an instructor and a live question open. Each gets a real session, as a log-in makes.
+FIXTURE_SNIPPET = """
+import json, random
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+from django.contrib.sessions.backends.db import SessionStore
+from learn.classrooms import services
+from learn.classrooms.demo import answer_for
+from learn.classrooms.models import Membership
+from learn.content.models import Question
+from learn.progress.learner import Learner
+from learn.progress.services import attempt_submit
+prefix, size = {prefix!r}, {size}
+User = get_user_model()
+backend = settings.AUTHENTICATION_BACKENDS[0]
+def session_for(user):
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = backend
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    return settings.SESSION_COOKIE_NAME + "=" + store.session_key
+def make(name):
+    user = User(username=name)
+    user.set_unusable_password()
+    return user
+rng = random.Random(7)
+reviewer = make(prefix + "reviewer"); reviewer.save()
+questions = list(Question.objects.active().order_by("lesson__position", "position"))
+single = [q for q in questions if q.kind == Question.SINGLE]
+for index, question in enumerate(questions[:50]):
+    right = index % 3 != 0
+    answer = answer_for(question, right=right, rng=rng)
+    attempt_submit(
+        learner=Learner(user_id=reviewer.pk), question=question, answer=answer, is_correct=right
+    )
+teacher = make(prefix + "teacher"); teacher.save()
+services.instructor_grant(user=teacher)
+classroom = services.classroom_create(instructor=teacher, name="Load test class")
+User.objects.bulk_create([make(f"{{prefix}}s{{i:03d}}") for i in range(size)], batch_size=500)
+students = list(User.objects.filter(username__startswith=prefix + "s").order_by("username"))
+User.objects.bulk_create([make(f"{{prefix}}u{{i:03d}}") for i in range({users})])
+learners = list(User.objects.filter(username__startswith=prefix + "u").order_by("username"))
+Membership.objects.bulk_create(
+    [Membership(classroom=classroom, user=u, role=Membership.STUDENT) for u in students]
+)
+live_question = single[len(single) // 2]
+live = services.live_push(classroom=classroom, question=live_question, by=teacher)
+correct = set(live_question.data["correct"])
+right = [c["key"] for c in live_question.data["choices"] if c["key"] in correct]
+print("LOADTEST_JSON=" + json.dumps({{
+    "reviewer": session_for(reviewer),
+    "teacher": session_for(teacher),
+    "students": [session_for(u) for u in students],
+    "learners": [session_for(u) for u in learners],
+    "classroom": classroom.pk,
+    "version": live.version,
+    "question": live_question.key,
+    "choice": right[0],
+    "attempted": min(50, len(questions)),
+}}))
+"""
+
+
+def fixtures(env: dict[str, str], prefix: str, size: int, users: int) -> dict[str, Any]:
+    snippet = FIXTURE_SNIPPET.format(prefix=prefix, size=size, users=users)
+    out = manage(env, "shell", "-c", snippet, timeout=600)
+    for line in out.splitlines():
+        if line.startswith("LOADTEST_JSON="):
+            data: dict[str, Any] = json.loads(line.split("=", 1)[1])
+            return data
+    raise SystemExit(f"the fixtures printed nothing usable:\n{out[-2000:]}")
+
+
+def cookie_client(port: int, args: argparse.Namespace, cookie: str) -> Client:
+    client = Client(port, args.timeout)
+    name, _, value = cookie.partition("=")
+    client.cookies[name] = value
+    return client
 
 
 # --------------------------------------------------------------------------- server
@@ -579,7 +720,10 @@ def table(results: list[Result]) -> list[str]:
                 f"| {r.name} | `{r.endpoint}` | {r.clients} | skipped: {r.skipped} | | | | | | |"
             )
             continue
-        share = f"{100 * r.rps / ceiling.rps:.0f}%" if ceiling and r is not ceiling else ""
+        # A paced (open-loop) scenario's rate is what it offered, not what the server could do.
+        share = ""
+        if ceiling is not None and r is not ceiling and r.engine != "paced":
+            share = f"{100 * r.rps / ceiling.rps:.0f}%"
         rows.append(
             f"| {r.name} | `{r.endpoint}` | {r.clients} | {r.ok + r.errors} | {r.errors} "
             f"| {r.rps:.0f} | {fmt(r.percentile(50))} | {fmt(r.percentile(95))} "
@@ -612,7 +756,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--threads", type=int, default=4)
-    p.add_argument("--clients", type=int, default=32, help="concurrent clients per scenario")
+    p.add_argument("--clients", type=int, default=16, help="connections per page scenario")
     p.add_argument("--users", type=int, default=0, help="learners to sign up (default: clients)")
     p.add_argument("--seconds", type=float, default=10.0, help="measured time per scenario")
     p.add_argument("--warmup", type=float, default=1.0, help="unrecorded seconds per scenario")
@@ -621,9 +765,19 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--startup-timeout", type=float, default=60.0)
     p.add_argument(
         "--scenarios",
-        default="ceiling,lesson,answer",
-        help="comma list of: ceiling, lesson, answer, sandbox",
+        default=",".join(SCENARIOS),
+        help="comma list of: " + ", ".join(SCENARIOS),
     )
+    p.add_argument(
+        "--engine",
+        choices=("wrk", "python"),
+        default="wrk" if wrk_path() else "python",
+        help="load generator for GET scenarios (default: wrk when installed)",
+    )
+    p.add_argument("--class-size", type=int, default=300, help="students in the class")
+    p.add_argument("--class-clients", type=int, default=32, help="connections for poll/poll-render")
+    p.add_argument("--class-quiet", type=float, default=15.0, help="s of polling before answers")
+    p.add_argument("--class-after", type=float, default=6.0, help="s of polling after reveal")
     p.add_argument("--ceiling-path", default="/bench/ceiling")
     p.add_argument("--lesson-path", default="/lessons/{slug}/", help="URL template")
     p.add_argument("--lesson-slug", default="", help="default: discovered from /")
@@ -635,7 +789,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args = p.parse_args(argv)
     args.users = args.users or args.clients
     args.scenarios = [s.strip() for s in args.scenarios.split(",") if s.strip()]
-    unknown = set(args.scenarios) - {"ceiling", "lesson", "answer", "sandbox"}
+    unknown = set(args.scenarios) - set(SCENARIOS)
     if unknown:
         p.error(f"unknown scenario(s): {', '.join(sorted(unknown))}")
     if not 1 <= args.clients <= 256 or not 1 <= args.users <= 1000:
@@ -663,97 +817,365 @@ def answer(args: argparse.Namespace, questions: list[tuple[str, str]]) -> Reques
 SANDBOX_COMMANDS = ("kubectl get pods", "ls", "sleep 2", "docker ps", "echo hi > note.txt")
 
 
-def sandbox(args: argparse.Namespace) -> Request:
-    """A terminal round trip in each learner's own /playground/ sandbox: POST a command (load
-    the sandbox under its row lock, run, store; 302) and GET the page that renders the terminal
-    and the picture. Both requests count in one latency, so it bounds the htmx round trip (one
-    request) from above. LEARN_BENCH=1 lifts the 5-commands-a-second limit per learner."""
+def sandbox(clients: list[Client]) -> Request:
+    """A terminal round trip in each learner's own /playground/ sandbox, as htmx sends it:
+    load the sandbox under its row lock, run the command, store, render the log entry, the
+    goals and the picture (200). LEARN_BENCH=1 lifts the 5-commands-a-second limit per
+    learner, so this measures the server at saturation, not learners' typing speed."""
+    for client in clients:
+        status, _, html = client.request("GET", "/playground/")
+        client.csrf_token = csrf_from(html) if status == 200 else ""
 
     def request(client: Client, step: int) -> int:
         form = {
             "csrfmiddlewaretoken": client.csrf_token,
             "command": SANDBOX_COMMANDS[step % len(SANDBOX_COMMANDS)],
         }
-        status = client.request("POST", "/sandboxes/playground/run/", form)[0]
-        if status != 302:
-            return status
-        return client.request("GET", "/playground/")[0]
+        path = "/sandboxes/playground/run/"
+        return client.request("POST", path, form, headers={"HX-Request": "true"})[0]
 
     return request
 
 
-def run_all(args: argparse.Namespace, clients: list[Client], target: Target) -> list[Result]:
+PAGE_SCENARIOS = ("ceiling", "static", "path-anon", "path", "lesson-anon", "lesson", "review")
+CLASS_SCENARIOS = ("poll", "poll-render", "dashboard", "classroom")
+SCENARIOS = (*PAGE_SCENARIOS, "answer", *CLASS_SCENARIOS, "sandbox")
+
+
+@dataclass
+class Run:
+    """What the scenarios share: the server, the learners and the fixtures."""
+
+    args: argparse.Namespace
+    port: int
+    env: dict[str, str]
+    prefix: str
+    target: Target
+    learners: list[Client]  # signed up through the form (the answer scenario)
+    data: dict[str, Any]  # from FIXTURE_SNIPPET
+    static_path: str
+
+
+def get_scenario(
+    run: Run,
+    name: str,
+    path: str,
+    cookies: list[str],
+    *,
+    expect: int = 200,
+    connections: int = 0,
+    htmx: bool = False,
+) -> Result:
+    """A GET scenario: under wrk when it is installed (and not --engine python)."""
+    args = run.args
+    connections = connections or args.clients
+    probe = cookie_client(run.port, args, cookies[0]) if cookies else Client(run.port, args.timeout)
+    status, _, _ = probe.request("GET", path)  # htmx or not, a page must answer before we load it
+    probe.close()
+    if htmx:
+        probe = cookie_client(run.port, args, cookies[0]) if cookies else Client(run.port, 5)
+        conn = http.client.HTTPConnection(HOST, run.port, timeout=args.timeout)
+        headers = {"Host": f"{HOST}:{run.port}", "HX-Request": "true"}
+        if cookies:
+            headers["Cookie"] = cookies[0]
+        conn.request("GET", path, headers=headers)
+        response = conn.getresponse()
+        response.read()
+        status = response.status
+        conn.close()
+    if status != expect:
+        return Result(name, path, connections, skipped=f"GET answered {status}, not {expect}")
+    if args.engine == "wrk":
+        return run_wrk(name, path, cookies, args, run.port, connections=connections, htmx=htmx)
+    clients = [
+        cookie_client(run.port, args, cookies[i % len(cookies)])
+        if cookies
+        else Client(run.port, args.timeout)
+        for i in range(connections)
+    ]
+    extra = {"HX-Request": "true"} if htmx else {}
+    result = run_scenario(
+        name, path, clients, lambda c, _s: c.request("GET", path, headers=extra)[0], expect, args
+    )
+    for client in clients:
+        client.close()
+    return result
+
+
+def classroom_replay(run: Run) -> list[Result]:
+    """A live class on loopback: every student polls every 3 s and the instructor's dashboard
+    refreshes every 5 s; after a quiet spell all students answer within 10 s (each at its own
+    moment), then the instructor reveals and the polls go on. Open loop: requests are sent on
+    schedule whatever the latency, as browsers would."""
+    args, data = run.args, run.data
+    pk, version = data["classroom"], data["version"]
+    poll_path = f"/classrooms/{pk}/live/?since={version}"
+    live_path = f"/classrooms/{pk}/live/"
+    dash_path = f"/classrooms/{pk}/"
+    answer_path = args.answer_path.format(id=data["question"])
+    students = [cookie_client(run.port, args, c) for c in data["students"]]
+    teacher = cookie_client(run.port, args, data["teacher"])
+    for client in students + [teacher]:
+        status, _, html = client.request("GET", live_path if client is not teacher else dash_path)
+        client.csrf_token = csrf_from(html) if status == 200 else ""
+    quiet, window, after = args.class_quiet, 10.0, args.class_after
+    start = time.perf_counter() + 1.0
+    answer_at = start + quiet
+    reveal_at = answer_at + window
+    stop_at = reveal_at + after
+    results = {
+        "poll": Result("classroom: poll", poll_path, len(students)),
+        "answer": Result("classroom: answer", "POST " + answer_path, len(students)),
+        "dashboard": Result("classroom: dashboard", dash_path, 1),
+        "reveal": Result("classroom: reveal", f"POST /classrooms/{pk}/ask/reveal/", 1),
+    }
+    lock = threading.Lock()
+
+    def note(key: str, began: float, status: int, expect: tuple[int, ...]) -> None:
+        elapsed = time.perf_counter() - began
+        with lock:
+            result = results[key]
+            result.statuses[str(status)] += 1
+            if status in expect:
+                result.latencies.append(elapsed)
+                result.acked += key == "answer"
+            else:
+                result.errors += 1
+
+    def timed(key: str, client: Client, method: str, path: str, form: Any, expect: Any) -> None:
+        began = time.perf_counter()
+        try:
+            headers = {"HX-Request": "true"} if method == "GET" else {}
+            status = client.request(method, path, form, headers=headers)[0]
+        except (OSError, http.client.HTTPException):
+            status = -1
+        note(key, began, status, expect)
+
+    def student(index: int) -> None:
+        client = students[index]
+        rng = random.Random(index)
+        next_poll = start + rng.uniform(0, 3.0)
+        answer_time = answer_at + rng.uniform(0, window)
+        answered = False
+        while True:
+            now = time.perf_counter()
+            if not answered and now >= answer_time:
+                form = {
+                    "csrfmiddlewaretoken": client.csrf_token,
+                    "answer": data["choice"],
+                    "source_page": "live",
+                }
+                timed("answer", client, "POST", answer_path, form, (200, 302))
+                answered = True
+                continue
+            if now >= stop_at:
+                return
+            if now >= next_poll:
+                timed("poll", client, "GET", poll_path, None, (200, 204))
+                next_poll += 3.0
+                continue
+            wake = min(next_poll, stop_at, answer_time if not answered else stop_at)
+            time.sleep(max(0.0, wake - time.perf_counter()))
+
+    def instructor() -> None:
+        next_refresh = start
+        revealed = False
+        while True:
+            now = time.perf_counter()
+            if now >= stop_at:
+                return
+            if not revealed and now >= reveal_at:
+                form = {"csrfmiddlewaretoken": teacher.csrf_token}
+                path = f"/classrooms/{pk}/ask/reveal/"
+                timed("reveal", teacher, "POST", path, form, (302,))
+                revealed = True
+                continue
+            if now >= next_refresh:
+                timed("dashboard", teacher, "GET", dash_path, None, (200,))
+                next_refresh += 5.0
+                continue
+            wake = min(next_refresh, stop_at, reveal_at if not revealed else stop_at)
+            time.sleep(max(0.0, wake - time.perf_counter()))
+
+    threads = [
+        threading.Thread(target=student, args=(i,), daemon=True) for i in range(len(students))
+    ]
+    threads.append(threading.Thread(target=instructor, daemon=True))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=stop_at - time.perf_counter() + args.timeout * 3 + 10)
+    for client in students + [teacher]:
+        client.close()
+    span = stop_at - start
+    for key, result in results.items():
+        result.seconds = window if key == "answer" else span
+        result.engine = "paced"
+    results["answer"].stored = live_answers(run)
+    return list(results.values())
+
+
+def run_all(run: Run) -> list[Result]:
+    args, data = run.args, run.data
+    lesson = args.lesson_path.format(slug=run.target.lesson_slug)
+    reviewer = [data["reviewer"]] if data else []
     results: list[Result] = []
     for name in args.scenarios:
-        print(f"running {name} for {args.seconds:g} s ...", file=sys.stderr)
+        print(f"running {name} ...", file=sys.stderr)
         if name == "ceiling":
-            path = args.ceiling_path
-            status, _, _ = clients[0].request("GET", path)
-            if status != 200:
-                skipped = f"GET answered {status} (is LEARN_BENCH=1 honoured?)"
-                results.append(Result(name, path, len(clients), skipped=skipped))
-                continue
-            results.append(run_scenario(name, path, clients, get(path), 200, args))
+            results.append(get_scenario(run, name, args.ceiling_path, []))
+        elif name == "static":
+            results.append(get_scenario(run, name, run.static_path, []))
+        elif name == "path-anon":
+            results.append(get_scenario(run, name, "/", []))
+        elif name == "path":
+            results.append(get_scenario(run, name, "/", reviewer))
+        elif name == "lesson-anon":
+            results.append(get_scenario(run, name, lesson, []))
         elif name == "lesson":
-            path = args.lesson_path.format(slug=target.lesson_slug)
-            results.append(run_scenario(name, path, clients, get(path), 200, args))
+            results.append(get_scenario(run, name, lesson, reviewer))
+        elif name == "review":
+            results.append(get_scenario(run, name, "/review/", reviewer))
+        elif name == "poll":
+            path = f"/classrooms/{data['classroom']}/live/?since={data['version']}"
+            results.append(
+                get_scenario(
+                    run,
+                    name,
+                    path,
+                    data["students"],
+                    expect=204,
+                    htmx=True,
+                    connections=args.class_clients,
+                )
+            )
+        elif name == "poll-render":
+            path = f"/classrooms/{data['classroom']}/live/"
+            results.append(
+                get_scenario(
+                    run, name, path, data["students"], htmx=True, connections=args.class_clients
+                )
+            )
+        elif name == "dashboard":
+            path = f"/classrooms/{data['classroom']}/"
+            # One instructor (a few tabs at most): 4 connections, not a crowd.
+            results.append(
+                get_scenario(run, name, path, [data["teacher"]], htmx=True, connections=4)
+            )
+        elif name == "classroom":
+            results.extend(classroom_replay(run))
         elif name == "sandbox":
-            endpoint = "POST /sandboxes/playground/run/ + GET /playground/"
-            results.append(run_scenario(name, endpoint, clients, sandbox(args), 200, args))
-        else:
-            endpoint = "POST " + args.answer_path.format(id=target.questions[0][0])
-            if len(target.questions) > 1:
-                endpoint += f" (+{len(target.questions) - 1} more)"
-            request = answer(args, target.questions)
-            results.append(run_scenario(name, endpoint, clients, request, 302, args))
+            clients = run.learners[: args.clients]
+            request = sandbox(clients)
+            endpoint = "POST /sandboxes/playground/run/ (htmx)"
+            results.append(run_scenario(name, endpoint, clients, request, 200, args))
+            for client in clients:
+                client.close()
+        else:  # answer
+            clients = run.learners[: args.clients]
+            for i in range(len(clients), args.clients):
+                extra = Client(run.port, args.timeout)
+                extra.cookies = dict(run.learners[i % len(run.learners)].cookies)
+                clients.append(extra)
+            for client in clients:
+                status, _, html = client.request("GET", lesson)
+                client.csrf_token = csrf_from(html) if status == 200 else ""
+            endpoint = "POST " + args.answer_path.format(id=run.target.questions[0][0])
+            if len(run.target.questions) > 1:
+                endpoint += f" (+{len(run.target.questions) - 1} more)"
+            request = answer(args, run.target.questions)
+            before = recorded(run.env, run.prefix)
+            result = run_scenario(name, endpoint, clients, request, 302, args)
+            result.counts = (before, recorded(run.env, run.prefix))
+            results.append(result)
+            for client in clients:
+                client.close()
     return results
 
 
-def report(
-    args: argparse.Namespace,
-    target: Target,
-    results: list[Result],
-    counts: tuple[dict[str, int] | None, dict[str, int] | None],
-) -> tuple[str, bool]:
+def report(args: argparse.Namespace, run: Run, results: list[Result]) -> tuple[str, bool]:
     """The Markdown report, and whether anything failed."""
     command = " ".join(shlex.quote(a) for a in [Path(sys.executable).name, *sys.argv])
     command = re.sub(r"(://[^:/@\s]+:)[^@\s]+@", r"\1***@", command)  # no passwords in docs
+    engine = "wrk (1 thread)" if args.engine == "wrk" else "the Python client"
     lines = [
-        f"Load test: {args.clients} concurrent clients, {args.seconds:g} s per scenario "
-        f"(after {args.warmup:g} s warm-up), {args.users} signed-up learners.",
+        f"Load test: {args.clients} connections per page scenario ({engine}), "
+        f"{args.seconds:g} s each after {args.warmup:g} s warm-up; shares are of the minimal "
+        "view measured in the same run.",
         "",
         *[f"- {line}" for line in machine()],
         f"- Database: {database_label(args)}",
         f"- Server: `gunicorn learn.wsgi:application --workers {args.workers} "
         f"--threads {args.threads}` on {HOST} (DEBUG off); the client runs on the same machine",
-        f"- Lesson: `{target.lesson_slug}`; questions answered: "
-        + ", ".join(f"`{q}`" for q, _ in target.questions),
+        f"- Lesson: `{run.target.lesson_slug}`; the logged-in learner of path, lesson and review "
+        f"has attempted {run.data.get('attempted', 0)} questions; the class has "
+        f"{len(run.data.get('students', []))} students with their own sessions",
         f"- Command: `{command}`",
         "",
         *table(results),
         "",
     ]
+    ok = {"200", "204", "302", "ok"}
     for r in results:
-        unexpected = {k: v for k, v in r.statuses.items() if k not in {"200", "302"}}
+        unexpected = {k: v for k, v in r.statuses.items() if k not in ok}
         if unexpected:
             lines.append(f"- {r.name}: unexpected outcomes {dict(unexpected)}")
     mismatch = 0
-    answered = next((r for r in results if r.name == "answer" and not r.skipped), None)
-    before, after = counts
-    if answered is not None and before is not None and after is not None:
-        stored = after["attempts"] - before["attempts"]
-        tries = after["tries"] - before["tries"]
-        # Every acknowledged answer (302) is exactly one Attempt and one `tries` increment.
-        mismatch = abs(answered.acked - stored) + abs(tries - stored)
-        verdict = "no lost or duplicated attempts." if not mismatch else "**MISMATCH**."
-        lines.append(
-            f"- Answers: {answered.acked} acknowledged (302, warm-up included), {stored} "
-            f"attempts stored, `tries` grew by {tries}: {verdict}"
+    for r in results:
+        if r.name == "answer" and r.counts:
+            before, after = r.counts
+            if before is None or after is None:
+                lines.append("- Answers: the stored attempts could not be counted (see stderr).")
+                continue
+            stored = after["attempts"] - before["attempts"]
+            tries = after["tries"] - before["tries"]
+            # Every acknowledged answer (302) is exactly one Attempt and one `tries` increment.
+            mismatch += abs(r.acked - stored) + abs(tries - stored)
+            verdict = "no lost or duplicated attempts." if not mismatch else "**MISMATCH**."
+            lines.append(
+                f"- Answers: {r.acked} acknowledged (302, warm-up included), {stored} "
+                f"attempts stored, `tries` grew by {tries}: {verdict}"
+            )
+    live = next((r for r in results if r.name == "classroom: answer"), None)
+    if live is not None:
+        live_stored = live.stored
+        lost = abs(live.acked - live_stored) if live_stored is not None else 0
+        mismatch += lost
+        verdict = (
+            "every acknowledged answer is one stored attempt." if not lost else "**MISMATCH**."
         )
-    elif answered is not None:
-        lines.append("- Answers: the stored attempts could not be counted (see stderr).")
+        lines.append(
+            f"- Classroom: {live.acked} of {len(run.data['students'])} answers acknowledged, "
+            f"{live_stored} live attempts stored: {verdict}"
+        )
     failed = any(r.errors for r in results) or bool(mismatch)
     return "\n".join(lines), failed
+
+
+LIVE_COUNT_SNIPPET = """
+from learn.progress.models import Attempt
+print("LOADTEST_JSON=" + str(Attempt.objects.filter(
+    user__username__startswith={prefix!r}, question__key={key!r}, source="live").count()))
+"""
+
+
+def live_answers(run: Run) -> int | None:
+    snippet = LIVE_COUNT_SNIPPET.format(prefix=run.prefix + "s", key=run.data["question"])
+    try:
+        out = manage(run.env, "shell", "-c", snippet, timeout=120)
+    except (SystemExit, subprocess.TimeoutExpired):
+        return None
+    for line in out.splitlines():
+        if line.startswith("LOADTEST_JSON="):
+            return int(line.split("=", 1)[1])
+    return None
+
+
+def static_path(client: Client) -> str:
+    """The hashed stylesheet URL the pages link to (served by whitenoise)."""
+    status, _, html = client.request("GET", "/")
+    match = re.search(rb'href="(/static/[^"]+\.css)"', html) if status == 200 else None
+    return match.group(1).decode() if match else "/static/css/app.css"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -767,27 +1189,21 @@ def main(argv: list[str] | None = None) -> int:
             manage(env, "migrate", "--noinput")
             manage(env, "lessons", "sync")
             manage(env, "collectstatic", "--noinput")
+        print(
+            f"fixtures: {args.users} learners, a reviewer and a class of {args.class_size}",
+            file=sys.stderr,
+        )
+        data = fixtures(env, prefix, args.class_size, args.users)
         with gunicorn(args, env, workdir) as port:
-            print(f"gunicorn on {HOST}:{port}; signing up {args.users} learners", file=sys.stderr)
-            learners = sign_up_all(port, args, prefix)
-            target = discover(learners[0], args)
-            # One connection per client; with fewer learners than clients, learners are shared.
-            clients = learners[: args.clients]
-            for i in range(len(clients), args.clients):
-                extra = Client(port, args.timeout)
-                extra.cookies = dict(learners[i % len(learners)].cookies)
-                clients.append(extra)
-            lesson = args.lesson_path.format(slug=target.lesson_slug)
-            for client in clients:
-                status, _, html = client.request("GET", lesson)
-                client.csrf_token = csrf_from(html) if status == 200 else ""
-            counting = "answer" in args.scenarios
-            before = recorded(env, prefix) if counting else None
-            results = run_all(args, clients, target)
-            after = recorded(env, prefix) if counting else None
-            for client in clients + learners:
+            learners = [cookie_client(port, args, c) for c in data["learners"]]
+            anonymous = Client(port, args.timeout)
+            target = discover(anonymous, args)
+            run = Run(args, port, env, prefix, target, learners, data, static_path(anonymous))
+            anonymous.close()
+            results = run_all(run)
+            for client in learners:
                 client.close()
-    text, failed = report(args, target, results, (before, after))
+    text, failed = report(args, run, results)
     print(text)
     if args.out:
         Path(args.out).write_text(text + "\n", encoding="utf-8")

@@ -56,6 +56,26 @@ def _digest(fields: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(fields, sort_keys=True, default=str).encode()).hexdigest()
 
 
+def shown_order(question_key: str, data: dict[str, Any]) -> dict[str, Any]:
+    """The question's data with its choices in the order the page shows them.
+
+    Authors tend to write the right choice first; shown in source order, "always pick the
+    first" scored 61 of 61. The order is a hash of the question id and each choice's key:
+    stable across syncs and processes (so the cached page skeleton and everyone's page
+    agree), the same for every learner, and independent of which choices are right. The
+    keys themselves are hashes of the choice text (parser.choice_key), so nothing in the
+    markup hints at the answer either. Order questions are already shown this way
+    (parser._steps)."""
+    choices = data.get("choices")
+    if not isinstance(choices, list):
+        return data
+
+    def rank(choice: dict[str, Any]) -> str:
+        return hashlib.sha256(f"{question_key}:{choice['key']}".encode()).hexdigest()
+
+    return {**data, "choices": sorted(choices, key=rank)}
+
+
 def _lock() -> None:
     """Serialise concurrent syncs (several pods starting at once).
 
@@ -151,7 +171,7 @@ def course_sync(*, root: Path | None = None) -> SyncReport:
                             "kind": question.kind,
                             "position": position,
                             "prompt_html": question.prompt_html,
-                            "data": question.data,
+                            "data": shown_order(question.key, question.data),
                             "explanation_html": question.explanation_html,
                             "hint_html": question.hint_html,
                         },

@@ -9,7 +9,9 @@ shares aliased nodes by reference, so the bomb is cheap to *load* but every late
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import yaml
@@ -23,6 +25,45 @@ MAX_DEPTH = 64
 MAX_NODES = 50_000
 MAX_ALIASES = 1_000
 MAX_DOCUMENTS = 100
+# Longest integer accepted. Python refuses to convert more than 4300 digits (a ValueError a
+# plain loader lets escape as a 500); no Kubernetes or Compose field holds more than int64,
+# 19 digits, so anything longer is an error in the file, reported with its line.
+MAX_INT_DIGITS = 100
+
+# hadolint is a subprocess that can run for minutes on a crafted file (quoted command
+# substitutions nested 16 deep: over 30 s; 60 lines nested 4 deep: 2 s). It runs inside the
+# request, so without bounds six anonymous clients held every gunicorn thread and an ordinary
+# lesson page took 8 to 19 s. Bounds, each tested (tests/labs/test_hadolint_bounds.py):
+# - a timeout well under gunicorn's 30 s (a real Dockerfile lints in well under 0.2 s),
+# - at most HADOLINT_SLOTS runs at once per process; a check that cannot get a slot within
+#   HADOLINT_WAIT seconds is answered "busy, try again" and nothing is stored,
+# - results cached by content hash, so resending the same file costs nothing,
+# - nesting of `$(` refused before hadolint runs (validators.substitution_depth),
+# - and lab checks rate-limited per learner and per address (learn/core/ratelimit.py).
+HADOLINT_TIMEOUT = 3.0
+HADOLINT_SLOTS = 1
+HADOLINT_WAIT = 0.25
+_hadolint_slots = threading.BoundedSemaphore(HADOLINT_SLOTS)
+
+
+class LabBusy(Exception):
+    """The checker is at its concurrency limit; the learner should retry shortly."""
+
+    message = (
+        "The Dockerfile checker is busy with other learners' files right now. Nothing was "
+        "saved: try again in a moment."
+    )
+
+
+@contextmanager
+def hadolint_slot(wait: float = HADOLINT_WAIT) -> Iterator[None]:
+    if not _hadolint_slots.acquire(timeout=wait):
+        raise LabBusy(LabBusy.message)
+    try:
+        yield
+    finally:
+        _hadolint_slots.release()
+
 
 _BaseLoader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -38,6 +79,18 @@ class LabInputError(ValueError):
 
 def _construct_str(loader: Any, node: yaml.ScalarNode) -> str:
     return str(node.value)
+
+
+def _construct_int(loader: Any, node: yaml.ScalarNode) -> int:
+    digits = sum(ch.isdigit() for ch in str(node.value))
+    if digits > MAX_INT_DIGITS:
+        line = _line(node.start_mark)
+        raise LabInputError(
+            f"The number on line {line} has {digits} digits; no field takes a number that "
+            "long (Kubernetes and Compose numbers fit in 19 digits).",
+            line=line,
+        )
+    return int(yaml.constructor.SafeConstructor.construct_yaml_int(loader, node))
 
 
 def _key_str(key: Any) -> Any:
@@ -63,6 +116,7 @@ class _Loader(_BaseLoader):  # type: ignore[misc]
 # Timestamps stay strings: `date: 2024-01-01` is a string to the API server, not a date that
 # would then fail a `type: string` schema check.
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_str)
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 # A bare `=` resolves to the YAML 1.1 "value" tag that SafeLoader cannot construct.
 _Loader.add_constructor("tag:yaml.org,2002:value", _construct_str)
 

@@ -21,6 +21,7 @@ from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 
+from learn.classrooms.gates import held_question_ids
 from learn.content.models import Lesson, Question
 from learn.content.version import course_version
 from learn.progress.learner import Learner
@@ -114,6 +115,8 @@ def render_lesson_body(
             }
         elif lesson.question_count == 0:
             marked = LessonMark.objects.filter(learner.q(), lesson_id=lesson.pk).exists()
+    # Only a page with answered questions can show an explanation, so only it asks.
+    held = held_question_ids(getattr(request, "user", None)) if states else frozenset()
     sandbox_keys = [k for k, q in page.questions.items() if q.is_sandbox]
     sessions = sessions_for(learner, sandbox_keys) if sandbox_keys else {}
     solved = sum(1 for s in states.values() if s.solved_at is not None)
@@ -132,7 +135,9 @@ def render_lesson_body(
             if state is None and session is None:
                 out.append(page.blank[key])
             else:
-                out.append(_render_question(QuestionItem(question, state), session))
+                out.append(
+                    _render_question(QuestionItem(question, state, question.pk in held), session)
+                )
         elif kind == "status":
             out.append(render_to_string("lesson.html#status", {"lesson": lesson, "status": status}))
         elif kind == "done":

@@ -135,6 +135,23 @@ def course_outline(learner: Learner) -> Outline:
 class QuestionItem:
     question: Question
     state: QuestionState | None
+    # The right answer and explanation are held back (a live question not yet revealed:
+    # learn/classrooms/gates.py).
+    held: bool = False
+
+    @property
+    def solved(self) -> bool:
+        return self.state is not None and self.state.solved_at is not None
+
+    @property
+    def explanation(self) -> str:
+        """The explanation once it is earned: after an answer, never while held, and for a
+        lab only once it is solved (a lab's explanation walks through its solution)."""
+        if self.state is None or self.held:
+            return ""
+        if self.question.is_lab and not self.solved:
+            return ""
+        return self.question.explanation_html
 
     @property
     def chosen(self) -> list[str]:

@@ -5,6 +5,8 @@ message the learner can act on; the view turns it into a 400 and stores nothing.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -15,9 +17,12 @@ from learn.content.parser import MAX_TEXT_ANSWER, normalise_text_answer
 
 
 class BadAnswer(Exception):
-    def __init__(self, message: str) -> None:
+    """Not stored; `status` is 400 for a malformed answer, 503 when a checker is busy."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
         super().__init__(message)
         self.message = message
+        self.status = status
 
 
 @dataclass
@@ -27,11 +32,29 @@ class Graded:
     feedback: dict[str, Any] = field(default_factory=dict)
 
 
+# C0 and C1 control characters and DEL, except tab, line feed and carriage return. PostgreSQL
+# cannot store U+0000 in text or JSON at all (a 500 there, while SQLite stored it); the rest
+# are never part of an answer and would only garble the review page and the CSV exports.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def refuse_control(value: str) -> str:
+    found = CONTROL.search(value)
+    if found is not None:
+        char = found.group()
+        name = unicodedata.name(char, "a control character")
+        raise BadAnswer(
+            f"The answer holds a control character (U+{ord(char):04X}, {name.lower()}) "
+            "that cannot be part of an answer; remove it and check again."
+        )
+    return value
+
+
 def _values(post: QueryDict, name: str = "answer") -> list[str]:
     values = post.getlist(name)
     if len(values) > 50 or any(len(v) > 1000 for v in values):
         raise BadAnswer("That answer is far larger than any answer to this question.")
-    return values
+    return [refuse_control(v) for v in values]
 
 
 def grade(question: Question, post: QueryDict) -> Graded:
@@ -75,7 +98,7 @@ def grade(question: Question, post: QueryDict) -> Graded:
 
 def _grade_lab(question: Question, post: QueryDict) -> Graded:
     from learn.labs.checks import run
-    from learn.labs.limits import MAX_BYTES
+    from learn.labs.limits import MAX_BYTES, LabBusy
 
     values = post.getlist("source")
     if len(values) != 1:
@@ -87,9 +110,13 @@ def _grade_lab(question: Question, post: QueryDict) -> Graded:
             f"The file is {size // 1024} KB; the limit is {MAX_BYTES // 1024} KB. "
             "Nothing was saved: trim it and check again."
         )
+    refuse_control(source)
     if not source.strip():
         raise BadAnswer("The editor is empty: write the file, then check it.")
-    results = run(data_kind(question), source, question.data["checks"])
+    try:
+        results = run(data_kind(question), source, question.data["checks"])
+    except LabBusy as exc:
+        raise BadAnswer(exc.message, status=503) from None
     passed = bool(results) and all(r.passed for r in results)
     return Graded({"source": source}, passed, {"checks": [asdict(r) for r in results]})
 

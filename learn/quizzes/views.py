@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from learn.classrooms.gates import held_question_ids
 from learn.content.models import Question
 from learn.core.http import HtmxHttpRequest
 from learn.progress.learner import learner_from_request
@@ -17,11 +18,19 @@ from learn.quizzes.grading import BadAnswer, grade
 from learn.review.selectors import ReviewItem, review_for
 
 
-def _bad(request: HtmxHttpRequest, message: str, question: Question | None = None) -> HttpResponse:
-    """A 400 that says what was wrong; nothing was stored."""
+def _bad(
+    request: HtmxHttpRequest, message: str, question: Question | None = None, status: int = 400
+) -> HttpResponse:
+    """A 4xx/503 that says what was wrong; nothing was stored."""
     if request.htmx:
-        return render(request, "lesson.html#answer-error", {"message": message}, status=400)
-    return render(request, "error.html", {"message": message, "question": question}, status=400)
+        response = render(request, "lesson.html#answer-error", {"message": message}, status=status)
+    else:
+        response = render(
+            request, "error.html", {"message": message, "question": question}, status=status
+        )
+    if status in (429, 503):
+        response["Retry-After"] = "5"
+    return response
 
 
 LIVE_PAGE = re.compile(r"/classrooms/\d+/live/")
@@ -64,7 +73,7 @@ def answer(request: HtmxHttpRequest, key: str) -> HttpResponse:
     try:
         graded = grade(question, request.POST)
     except BadAnswer as exc:
-        return _bad(request, exc.message, question)
+        return _bad(request, exc.message, question, exc.status)
     source = request.POST.get("source_page", Attempt.LESSON)
     if source not in (Attempt.LESSON, Attempt.REVIEW, Attempt.LIVE):
         source = Attempt.LESSON
@@ -77,13 +86,17 @@ def answer(request: HtmxHttpRequest, key: str) -> HttpResponse:
         feedback=graded.feedback,
         source=source,
     )
+    held = held_question_ids(request.user)
     if request.htmx and source == Attempt.REVIEW:
         _, query = _review_return(request)
         review = review_for(
-            learner, active_filter=query.get("filter", "all"), module=query.get("module", "")
+            learner,
+            active_filter=query.get("filter", "all"),
+            module=query.get("module", ""),
+            held=held,
         )
         context = {
-            "item": ReviewItem(question, state),
+            "item": ReviewItem(question, state, question.pk in held),
             "review": review,
             "source_page": Attempt.REVIEW,
             "return_to": request.POST.get("return_to", "/review/"),
@@ -93,6 +106,6 @@ def answer(request: HtmxHttpRequest, key: str) -> HttpResponse:
         return render(
             request,
             "lesson.html#feedback",
-            {"item": QuestionItem(question, state), "source_page": source},
+            {"item": QuestionItem(question, state, question.pk in held), "source_page": source},
         )
     return redirect(_back_url(request, question, source))

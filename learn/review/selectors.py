@@ -44,7 +44,20 @@ class ReviewItem(QuestionItem):
         return answer_fragments(self.question.data, self.state.last_answer)
 
     @property
+    def right_text(self) -> str:
+        return "" if self.held else str(self.question.data.get("display", ""))
+
+    @property
+    def solution(self) -> str:
+        """A lab's reference solution, only for a learner who has solved the lab."""
+        if self.held or not self.question.is_lab or not self.solved:
+            return ""
+        return str(self.question.data.get("solution", ""))
+
+    @property
     def right_html(self) -> list[str]:
+        if self.held:
+            return []
         data = self.question.data
         if self.question.kind in ("single", "multiple", "order"):
             key = "choices" if self.question.kind != "order" else "steps"
@@ -105,7 +118,12 @@ def _states(learner: Learner) -> QuerySet[QuestionState]:
 
 
 def review_for(
-    learner: Learner, *, active_filter: str = "all", module: str = "", keep: str = ""
+    learner: Learner,
+    *,
+    active_filter: str = "all",
+    module: str = "",
+    keep: str = "",
+    held: frozenset[int] = frozenset(),
 ) -> Review:
     """`keep` is a question key to show even if it no longer matches the filter (the one the
     learner just answered, so the plain-POST redirect can show its feedback)."""
@@ -159,7 +177,7 @@ def review_for(
     if keep:
         chosen |= Q(question__key=keep)
     items = [
-        ReviewItem(state.question, state)
+        ReviewItem(state.question, state, state.question_id in held)
         for state in states.filter(chosen).order_by(
             "question__lesson__position", "question__position"
         )

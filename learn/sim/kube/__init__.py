@@ -4,4 +4,13 @@ Importing this package registers every part with the clock (learn/sim/clock.py) 
 store (learn/sim/kube/api.py). See learn/sim/README.md.
 """
 
-from learn.sim.kube import api, bootstrap  # noqa: F401
+from learn.sim.kube import (  # noqa: F401
+    admission,
+    api,
+    authz,
+    bootstrap,
+    controllers,
+    kubelet,
+    scheduler,
+    validation,
+)

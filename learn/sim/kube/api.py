@@ -336,7 +336,8 @@ class Store:
             )
         meta = new["metadata"]
         meta.pop("resourceVersion", None)
-        meta["uid"] = "" if dry_run else self.world.uid()
+        # A strategy may have given the object its uid already (a Job's selector names it).
+        meta["uid"] = "" if dry_run else (meta.get("uid") or self.world.uid())
         meta["creationTimestamp"] = self.world.timestamp()
         meta.pop("deletionTimestamp", None)
         if _has_generation(res):
@@ -407,7 +408,12 @@ class Store:
         # Finalizers gone from an object being deleted: the deletion completes now.
         # (Pods go when the kubelet says they are gone.)
         deleting = new["metadata"].get("deletionTimestamp")
-        if deleting and not new["metadata"].get("finalizers") and res.name != "pods":
+        # (A Namespace goes when its spec.finalizers are gone too: the namespace controller
+        # writes its status conditions while it empties it.)
+        waiting = res.name == "pods" or (
+            res.name == "namespaces" and bool((new.get("spec") or {}).get("finalizers"))
+        )
+        if deleting and not new["metadata"].get("finalizers") and not waiting:
             self._remove(key, new)
             return new
         self._state["objects"][key] = new

@@ -33,7 +33,9 @@ from learn.sim.kube import api
 from learn.sim.kube.resources import by_kind
 from learn.sim.world import EPOCH, World
 
-KUBERNETES_VERSION = "v1.34.2"
+# The course (issue 13) teaches that 1.37 is current; what the course teaches behaves as in
+# 1.34, whose API and messages the simulation transcribes.
+KUBERNETES_VERSION = "v1.37.1"
 CONTAINERD_VERSION = "containerd://2.1.4"
 OS_IMAGE = "Debian GNU/Linux 12 (bookworm)"
 KERNEL = "6.8.0-87-generic"
