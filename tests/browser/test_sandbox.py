@@ -122,3 +122,67 @@ def test_a_390_pixel_phone_scrolls_only_inside_the_terminal(live_server, chromiu
             assert box is not None and box["width"] <= 390
     finally:
         context.close()
+
+
+HEAL_INPUT = "#sb-sb-heal-command"
+HEAL_LOG = "#sb-sb-heal-log"
+
+
+def pods_in_picture(page) -> dict[str, str]:
+    shapes = page.locator("#sb-sb-heal-state g.pod[data-pod]")
+    return {
+        shapes.nth(i).get_attribute("data-pod"): shapes.nth(i).get_attribute("data-tone")
+        for i in range(shapes.count())
+    }
+
+
+def heal(page, live_server, type_command) -> None:
+    before = pods_in_picture(page)
+    assert len(before) == 2 and set(before.values()) == {"ready"}
+    type_command("kubectl get pods")
+    page.locator(HEAL_LOG, has_text="READY   STATUS").wait_for()
+    victim = sorted(before)[0]
+    for name in before:
+        assert name in page.locator(HEAL_LOG).inner_text()
+    type_command(f"kubectl delete pod {victim}")
+    page.locator(HEAL_LOG, has_text=f'pod "{victim}" deleted').wait_for()
+    type_command("sleep 20")
+    type_command("kubectl get pods")
+    page.locator('#sb-sb-heal-feedback [data-result="correct"]').wait_for()
+    after = pods_in_picture(page)
+    assert victim not in after and len(after) == 2 and set(after.values()) == {"ready"}
+    (newcomer,) = set(after) - set(before)
+    assert page.locator(f"{HEAL_LOG} .entry").last.inner_text().count(newcomer) == 1
+    page.goto(f"{live_server.url}/review/")
+    assert "Delete a Pod and watch it come back" in page.inner_text("main")
+
+
+def test_delete_a_pod_and_see_it_come_back(live_server, page) -> None:
+    course_sync(root=SANDBOX_COURSE)
+    page.goto(f"{live_server.url}/lessons/healing/")
+
+    def type_command(line: str) -> None:
+        count = page.locator(f"{HEAL_LOG} .entry").count()
+        page.fill(HEAL_INPUT, line)
+        page.click("#q-sb-heal .terminal-form button[type=submit]")
+        page.locator(f"{HEAL_LOG} .entry").nth(count).wait_for()
+
+    heal(page, live_server, type_command)
+
+
+def test_delete_a_pod_and_see_it_come_back_keyboard_only(live_server, page) -> None:
+    course_sync(root=SANDBOX_COURSE)
+    page.goto(f"{live_server.url}/lessons/healing/")
+    for _ in range(80):  # Tab through the page until the terminal's input has focus
+        if page.evaluate("document.activeElement.id") == HEAL_INPUT[1:]:
+            break
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == HEAL_INPUT[1:]
+
+    def type_command(line: str) -> None:
+        count = page.locator(f"{HEAL_LOG} .entry").count()
+        page.keyboard.type(line)
+        page.keyboard.press("Enter")
+        page.locator(f"{HEAL_LOG} .entry").nth(count).wait_for()
+
+    heal(page, live_server, type_command)
