@@ -814,9 +814,32 @@ def answer(args: argparse.Namespace, questions: list[tuple[str, str]]) -> Reques
     return request
 
 
+SANDBOX_COMMANDS = ("kubectl get pods", "ls", "sleep 2", "docker ps", "echo hi > note.txt")
+
+
+def sandbox(clients: list[Client]) -> Request:
+    """A terminal round trip in each learner's own /playground/ sandbox, as htmx sends it:
+    load the sandbox under its row lock, run the command, store, render the log entry, the
+    goals and the picture (200). LEARN_BENCH=1 lifts the 5-commands-a-second limit per
+    learner, so this measures the server at saturation, not learners' typing speed."""
+    for client in clients:
+        status, _, html = client.request("GET", "/playground/")
+        client.csrf_token = csrf_from(html) if status == 200 else ""
+
+    def request(client: Client, step: int) -> int:
+        form = {
+            "csrfmiddlewaretoken": client.csrf_token,
+            "command": SANDBOX_COMMANDS[step % len(SANDBOX_COMMANDS)],
+        }
+        path = "/sandboxes/playground/run/"
+        return client.request("POST", path, form, headers={"HX-Request": "true"})[0]
+
+    return request
+
+
 PAGE_SCENARIOS = ("ceiling", "static", "path-anon", "path", "lesson-anon", "lesson", "review")
 CLASS_SCENARIOS = ("poll", "poll-render", "dashboard", "classroom")
-SCENARIOS = (*PAGE_SCENARIOS, "answer", *CLASS_SCENARIOS)
+SCENARIOS = (*PAGE_SCENARIOS, "answer", *CLASS_SCENARIOS, "sandbox")
 
 
 @dataclass
@@ -1041,6 +1064,13 @@ def run_all(run: Run) -> list[Result]:
             )
         elif name == "classroom":
             results.extend(classroom_replay(run))
+        elif name == "sandbox":
+            clients = run.learners[: args.clients]
+            request = sandbox(clients)
+            endpoint = "POST /sandboxes/playground/run/ (htmx)"
+            results.append(run_scenario(name, endpoint, clients, request, 200, args))
+            for client in clients:
+                client.close()
         else:  # answer
             clients = run.learners[: args.clients]
             for i in range(len(clients), args.clients):

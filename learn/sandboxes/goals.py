@@ -15,6 +15,8 @@ simulated API server's store, learn/sim/kube/api.py), the sandbox's recorded his
                  {service: web, never_below: 3}
     ran          the learner ran a command and it exited with a code
                  {ran: kubectl auth can-i, exit_code: 1}
+    container    a Docker container is running, or running and healthy
+                 {container: app-web-1, state: healthy}
 
 Every kind takes an optional `namespace` (default `default`) and an optional `text`, the
 sentence the learner sees in the checklist (otherwise one is written from the goal).
@@ -41,7 +43,9 @@ KINDS: dict[str, set[str]] = {
     "deployment": {"deployment", "image", "available"},
     "never_below": {"service", "never_below"},
     "ran": {"ran", "exit_code"},
+    "container": {"container", "state"},
 }
+CONTAINER_STATES = ("running", "healthy")
 # The key that tells a goal's kind apart (a goal has exactly one of these).
 MARKERS = {
     "object": "field",
@@ -49,6 +53,7 @@ MARKERS = {
     "deployment": "deployment",
     "never_below": "never_below",
     "ran": "ran",
+    "container": "container",
 }
 
 # What the history observer records, per Service: the number of ready endpoints.
@@ -89,7 +94,8 @@ def spec_problems(goal: Any) -> Iterator[str]:
     kind = kind_of(goal)
     if kind is None:
         yield (
-            "a goal needs exactly one of object, pods_ready, deployment, never_below or ran "
+            "a goal needs exactly one of object, pods_ready, deployment, never_below, ran or "
+            "container "
             f"(got {', '.join(sorted(map(str, goal))) or 'nothing'})"
         )
         return
@@ -136,6 +142,11 @@ def spec_problems(goal: Any) -> Iterator[str]:
             yield "ran must be the start of a command line, e.g. kubectl auth can-i"
         if not _whole(goal.get("exit_code", 0)):
             yield "exit_code must be a whole number"
+    elif kind == "container":
+        if not isinstance(goal.get("container"), str) or not goal["container"].strip():
+            yield "container must be the container's name, e.g. app-web-1"
+        if goal.get("state", "running") not in CONTAINER_STATES:
+            yield f"state must be one of {', '.join(CONTAINER_STATES)}"
 
 
 def describe(goal: Mapping[str, Any]) -> str:
@@ -160,6 +171,8 @@ def describe(goal: Mapping[str, Any]) -> str:
             f"service/{goal['service']}{where} never had fewer than {goal['never_below']} "
             "ready endpoints once it reached them"
         )
+    if kind == "container":
+        return f"container {goal['container']} is {goal.get('state', 'running')}"
     code = goal.get("exit_code", 0)
     return f"you ran `{goal['ran']}` and it exited with code {code}"
 
@@ -284,7 +297,26 @@ def _met(box: Sandbox, goal: Mapping[str, Any]) -> bool:
             (" ".join(line.split()) + " ").startswith(prefix + " ") and exit_code == code
             for _at, line, exit_code in world.state.get("log", [])
         )
+    if kind == "container":
+        # The engine's records (learn/sim/docker/engine.py): state.status as `docker inspect`
+        # shows State.Status, state.health.status as State.Health.Status.
+        name = str(goal["container"]).lstrip("/")
+        for container in docker_containers(world.state):
+            if container.get("name") != name:
+                continue
+            st = container.get("state") or {}
+            if st.get("status") != "running":
+                return False
+            if goal.get("state") == "healthy":
+                return bool((st.get("health") or {}).get("status") == "healthy")
+            return True
     return False
+
+
+def docker_containers(state: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The Docker host's container records, by name."""
+    containers = (state.get("docker") or {}).get("containers") or {}
+    return sorted(containers.values(), key=lambda c: str(c.get("name", "")))
 
 
 def evaluate(box: Sandbox, goals: Sequence[Mapping[str, Any]]) -> list[GoalResult]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from learn.sandboxes.goals import ready_endpoint_list
+from learn.sandboxes.goals import docker_containers, ready_endpoint_list
 from learn.sim import Sandbox
 from learn.sim.kube.api import Store
 
@@ -134,12 +134,31 @@ class ServiceShape:
 
 
 @dataclass
+class ContainerShape:
+    name: str
+    image: str
+    status: str  # as `docker ps` words the state, without the times
+    tone: str
+    x: int = 0
+    y: int = 0
+
+
+@dataclass
 class Scene:
     nodes: list[NodeShape]
     pending: list[PodShape]
     services: list[ServiceShape]
+    containers: list[ContainerShape] = field(default_factory=list)
+    images: list[str] = field(default_factory=list)
+    networks: list[str] = field(default_factory=list)  # user-defined ones
     width: int = 0
     height: int = 0
+    docker_y: int = 0
+    docker_height: int = 0
+
+    @property
+    def has_docker(self) -> bool:
+        return bool(self.containers or self.images or self.networks)
 
     @property
     def pods(self) -> list[PodShape]:
@@ -290,9 +309,49 @@ def scene(box: Sandbox) -> Scene:
                 sorted(ready_pods),
             )
         )
-    result = Scene(list(nodes.values()), pending, services)
+    result = Scene(list(nodes.values()), pending, services, *_docker(box.world.state))
     _layout(result)
     return result
+
+
+def short_image(reference: str) -> str:
+    """`docker.io/library/nginx:1.28` as `docker images` shows it: nginx:1.28."""
+    for prefix in ("docker.io/library/", "docker.io/"):
+        if reference.startswith(prefix):
+            return reference[len(prefix) :]
+    return reference
+
+
+def _container(record: dict[str, Any]) -> ContainerShape:
+    st = record.get("state") or {}
+    status = str(st.get("status") or "created")
+    health = (st.get("health") or {}).get("status")
+    tone = {"running": "ready", "restarting": "failed", "created": "pending"}.get(status, "done")
+    text = status
+    if status == "running" and health:
+        text = f"running ({health})"
+        tone = {"healthy": "ready", "unhealthy": "failed"}.get(health, "starting")
+    elif status == "exited":
+        code = int(st.get("exit_code") or 0)
+        text = f"exited ({code})"
+        tone = "done" if code == 0 else "failed"
+    return ContainerShape(
+        str(record.get("name", "")), short_image(str(record.get("image_ref", ""))), text, tone
+    )
+
+
+def _docker(state: dict[str, Any]) -> tuple[list[ContainerShape], list[str], list[str]]:
+    """Containers, images and user-defined networks, from the engine's records
+    (learn/sim/docker/engine.py: containers, tags, networks)."""
+    docker = state.get("docker") or {}
+    containers = [_container(c) for c in docker_containers(state)]
+    images = sorted(short_image(str(ref)) for ref in docker.get("tags") or {})
+    networks = sorted(
+        str(n.get("name", ""))
+        for n in (docker.get("networks") or {}).values()
+        if not n.get("builtin")
+    )
+    return containers, images, networks
 
 
 def _layout(s: Scene) -> None:
@@ -317,6 +376,14 @@ def _layout(s: Scene) -> None:
         centres[pod.name] = pod.centre
     if s.pending:
         y += 22 + len(s.pending) * (POD_H + 24)
+    if s.has_docker:
+        s.docker_y = y + GAP
+        for slot, container in enumerate(s.containers):
+            container.x, container.y = GAP + 8, s.docker_y + 24 + slot * (POD_H + 6)
+        s.docker_height = (
+            24 + len(s.containers) * (POD_H + 6) + (34 if s.images or s.networks else 8)
+        )
+        y = s.docker_y + s.docker_height + GAP
     for service in s.services:
         service.arrows = [centres[p] for p in service.endpoints if p in centres]
     s.width = max(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.urls import reverse
@@ -40,7 +41,7 @@ class SandboxView:
     def dom_id(self) -> str:
         return f"sb-{self.slot}"
 
-    @property
+    @cached_property
     def url(self) -> dict[str, str]:
         return {a: reverse(f"sandbox_{a}", args=[self.slot]) for a in ("run", "reset", "files")}
 

@@ -137,3 +137,34 @@ def set_endpoints(box: Sandbox, name: str, ready: dict[str, bool]) -> None:
         store.create(obj)
     else:
         store.update({**obj, "metadata": {**existing["metadata"], **obj["metadata"]}})
+
+
+def docker_container(
+    box: Sandbox,
+    name: str,
+    image: str,
+    status: str = "running",
+    *,
+    health: str | None = None,
+    exit_code: int = 0,
+) -> None:
+    """A container record as the engine keeps it (learn/sim/docker/engine.py, on branch sim):
+    `state.status` and `state.health.status` as `docker inspect` shows State, tags by image."""
+    docker = box.world.state.setdefault("docker", {})
+    docker.setdefault("containers", {})[f"id-{name}"] = {
+        "id": f"id-{name}",
+        "name": name,
+        "image_ref": image,
+        "state": {
+            "status": status,
+            "exit_code": exit_code,
+            "health": {"status": health, "failing": 0, "log": []} if health else None,
+        },
+    }
+    docker.setdefault("tags", {})[f"docker.io/library/{image}"] = f"sha256:{name}"
+    docker.setdefault("networks", {}).update(
+        {
+            "bridge": {"name": "bridge", "builtin": True},
+            "app_default": {"name": "app_default", "builtin": False},
+        }
+    )

@@ -6,7 +6,13 @@ import pytest
 
 from learn.sandboxes import goals
 from learn.sim import Sandbox, clock
-from tests.sandboxes.objects import deployment, pod, service_with_endpoints, set_endpoints
+from tests.sandboxes.objects import (
+    deployment,
+    docker_container,
+    pod,
+    service_with_endpoints,
+    set_endpoints,
+)
 
 
 def met(box: Sandbox, goal: dict) -> bool:
@@ -117,3 +123,20 @@ def test_goal_sentences_say_what_is_wanted() -> None:
         "3 Pods labelled app=web are Ready"
     )
     assert goals.describe({"ran": "ls", "text": "You listed the files"}) == "You listed the files"
+
+
+def test_container_goal_reads_the_engine_state_and_health() -> None:
+    box = Sandbox.new()
+    docker_container(box, "app-db-1", "postgres:17", health="starting")
+    docker_container(box, "app-web-1", "nginx:1.28")
+    docker_container(box, "app-old-1", "nginx:1.27", "exited", exit_code=137)
+    assert met(box, {"container": "app-web-1"})
+    assert met(box, {"container": "app-db-1", "state": "running"})
+    assert not met(box, {"container": "app-db-1", "state": "healthy"})
+    assert not met(box, {"container": "app-old-1"})
+    assert not met(box, {"container": "nope"})
+    docker_container(box, "app-db-1", "postgres:17", health="healthy")
+    assert met(box, {"container": "app-db-1", "state": "healthy"})
+    assert list(goals.spec_problems({"container": "x", "state": "asleep"})) == [
+        "state must be one of running, healthy"
+    ]

@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from learn.sandboxes.picture import cpu_text, memory_text, quantity, scene
 from learn.sandboxes.selectors import sandbox_view
 from learn.sim import Sandbox
-from tests.sandboxes.objects import owner, pod, put, service_with_endpoints
+from tests.sandboxes.objects import docker_container, owner, pod, put, service_with_endpoints
 
 # Worded as kube-scheduler words it (the issue quotes the real message).
 REASON = (
@@ -152,3 +152,26 @@ def test_learner_text_in_the_picture_is_escaped() -> None:
         {"scene": scene(box), "view": sandbox_view(question=None, session=None, box=box)},
     )
     assert "<b>NodePort" not in html and "&lt;b&gt;NodePort" in html
+
+
+def test_the_docker_host_is_drawn_with_containers_images_and_networks() -> None:
+    box = Sandbox.new()
+    assert not scene(box).has_docker  # a fresh host draws nothing
+    docker_container(box, "app-db-1", "postgres:17", health="healthy")
+    docker_container(box, "app-web-1", "nginx:1.28", health="starting")
+    docker_container(box, "app-job-1", "busybox:1.36", "exited", exit_code=1)
+    picture = scene(box)
+    shapes = {c.name: (c.image, c.status, c.tone) for c in picture.containers}
+    assert shapes == {
+        "app-db-1": ("postgres:17", "running (healthy)", "ready"),
+        "app-web-1": ("nginx:1.28", "running (starting)", "starting"),
+        "app-job-1": ("busybox:1.36", "exited (1)", "failed"),
+    }
+    assert picture.images == ["busybox:1.36", "nginx:1.28", "postgres:17"]
+    assert picture.networks == ["app_default"]
+    view = sandbox_view(question=None, session=None, box=box)
+    html = render_to_string("sandboxes/_picture.html", {"scene": picture, "view": view})
+    assert 'data-container="app-db-1" data-tone="ready"' in html
+    table = html[html.index("<details") :]
+    assert '<th scope="row">app-job-1</th><td>busybox:1.36</td><td>exited (1)</td>' in table
+    assert "Networks of your own: app_default." in table

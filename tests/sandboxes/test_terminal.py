@@ -231,3 +231,42 @@ def test_pages_render_on_a_phone_sized_layout_without_scripts(
     html = client.get(path).content.decode()
     assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
     assert 'viewBox="0 0 ' in html  # the picture scales down
+
+
+def test_real_time_between_commands_passes_in_the_sandbox_capped(
+    client: Client, sandbox_course: dict
+) -> None:
+    from datetime import timedelta
+
+    from learn.sandboxes.services import MAX_IDLE_SECONDS
+
+    run(client, "ls")
+    session = SandboxSession.objects.get()
+    started = session.state["now"]
+    SandboxSession.objects.update(updated_at=session.updated_at - timedelta(seconds=30))
+    run(client, "ls")
+    waited = SandboxSession.objects.get().state["now"] - started
+    assert 30_000 <= waited < 32_000  # 30 s, plus the test's own few milliseconds
+    SandboxSession.objects.update(updated_at=session.updated_at - timedelta(days=1))
+    before = SandboxSession.objects.get().state["now"]
+    run(client, "ls")
+    assert SandboxSession.objects.get().state["now"] - before == MAX_IDLE_SECONDS * 1000
+
+
+def test_a_sandbox_too_large_to_keep_is_refused_and_nothing_stored(
+    client: Client, sandbox_course: dict
+) -> None:
+    from learn.sim.world import MAX_STATE_BYTES
+
+    chunk = "x" * 60_000 + "\n"
+    count = MAX_STATE_BYTES // len(chunk)
+    for n in range(count):
+        response = client.post(
+            "/sandboxes/sb-read-note/files/", {"path": f"f{n}.txt", "text": chunk}
+        )
+        assert response.status_code == 302, n
+    response = client.post("/sandboxes/sb-read-note/files/", {"path": "last.txt", "text": chunk})
+    assert response.status_code == 400
+    assert "too large to keep" in response.content.decode()
+    assert "last.txt" not in SandboxSession.objects.get().state["files"]
+    assert run(client, "ls").status_code == 302  # the sandbox still works
