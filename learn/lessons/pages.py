@@ -24,13 +24,13 @@ from django.template.loader import render_to_string
 from learn.classrooms.gates import held_question_ids
 from learn.content.models import Lesson, Question
 from learn.content.version import course_version
+from learn.core.pagecache import CSRF_PLACEHOLDER
 from learn.progress.learner import Learner
 from learn.progress.models import LessonMark, QuestionState
 from learn.progress.selectors import LessonStatus, QuestionItem
 from learn.sandboxes.models import SandboxSession
 from learn.sandboxes.selectors import sandbox_view, sessions_for
 
-CSRF_PLACEHOLDER = "csrf-placeholder-6b1f0e2d"
 SLOT = re.compile(r"<!--slot:(question|status|done)(?::([a-z0-9-]+))?-->")
 
 
@@ -101,9 +101,10 @@ def lesson_page(slug: str) -> LessonPage | None:
 
 
 def render_lesson_body(
-    request: HttpRequest, page: LessonPage, learner: Learner
+    request: HttpRequest, page: LessonPage, learner: Learner, *, csrf_token: str | None = None
 ) -> tuple[str, LessonStatus]:
-    """The article for this learner: the skeleton with their answered questions filled in."""
+    """The article for this learner: the skeleton with their answered questions filled in,
+    and `csrf_token` (this request's token by default) in its forms."""
     lesson = page.lesson
     states: dict[int, QuestionState] = {}
     marked = False
@@ -147,4 +148,5 @@ def render_lesson_body(
                     {"lesson": lesson, "done": status.done, "csrf_token": CSRF_PLACEHOLDER},
                 )
             )
-    return "".join(out).replace(CSRF_PLACEHOLDER, get_token(request)), status
+    token = get_token(request) if csrf_token is None else csrf_token
+    return "".join(out).replace(CSRF_PLACEHOLDER, token), status

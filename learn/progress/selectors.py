@@ -6,10 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, Q
+from django.core.cache import cache
+from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
 from learn.content.models import Lesson, Module, Question
+from learn.content.version import course_version
 from learn.progress.learner import Learner
 from learn.progress.models import LessonMark, QuestionState
 
@@ -76,6 +78,42 @@ def learner_lesson_counts(learner: Learner) -> dict[int, tuple[int, int]]:
     return {r["question__lesson_id"]: (r["solved"], r["touched"]) for r in rows}
 
 
+def lesson_marks(learner: Learner) -> frozenset[int]:
+    """The lessons without questions this learner has marked done."""
+    if not learner.is_known:
+        return frozenset()
+    return frozenset(LessonMark.objects.filter(learner.q()).values_list("lesson_id", flat=True))
+
+
+def progress_stamp(learner: Learner, marks: frozenset[int]) -> tuple[object, ...]:
+    """A value that changes whenever anything the learner has done changes: an answer (tries
+    and the latest time grow), a merge of anonymous answers at log-in (rows and tries), a
+    lesson marked done (`marks`, from lesson_marks). Pages cached per learner
+    (learn/core/pagecache.py) key on it."""
+    if not learner.is_known:
+        return ()
+    states = QuestionState.objects.filter(learner.q()).aggregate(
+        rows=Count("id"), tries=Sum("tries"), last=Max("last_at"), due=Max("due_at")
+    )
+    return (
+        states["rows"],
+        states["tries"],
+        str(states["last"]),
+        str(states["due"]),
+        *sorted(marks),
+    )
+
+
+def path_lessons() -> list[Lesson]:
+    """The active lessons in path order, without their bodies: kept per course version."""
+    key = f"path-lessons:{course_version()}"
+    lessons: list[Lesson] | None = cache.get(key)
+    if lessons is None:
+        lessons = list(Lesson.objects.in_path_order().defer(*Lesson.HEAVY_FIELDS))
+        cache.set(key, lessons, timeout=None)
+    return lessons
+
+
 def due_cutoff() -> datetime:
     """Due "today": anything scheduled before the end of the current day."""
     now = timezone.localtime()
@@ -93,14 +131,14 @@ def due_count(learner: Learner) -> int:
     ).count()
 
 
-def course_outline(learner: Learner) -> Outline:
-    # The outline needs titles and counts, not the pre-rendered bodies: leave those behind.
-    lessons = list(Lesson.objects.in_path_order().defer(*Lesson.HEAVY_FIELDS))
+def course_outline(learner: Learner, marks: frozenset[int] | None = None) -> Outline:
+    """The path for this learner. `marks` saves a query when the caller has lesson_marks."""
+    lessons = path_lessons()
     counts = learner_lesson_counts(learner)
-    marks: set[int] = set()
+    if marks is None:
+        marks = lesson_marks(learner)
     last_lesson_id = None
     if learner.is_known:
-        marks = set(LessonMark.objects.filter(learner.q()).values_list("lesson_id", flat=True))
         last = (
             QuestionState.objects.filter(learner.q(), question__retired=False)
             .order_by("-last_at")
