@@ -438,7 +438,7 @@ from learn.progress.learner import Learner
 from learn.progress.services import attempt_submit
 prefix, size = {prefix!r}, {size}
 User = get_user_model()
-backend = settings.AUTHENTICATION_BACKENDS[0]
+backend = "django.contrib.auth.backends.ModelBackend"  # the one that loads users back
 def session_for(user):
     store = SessionStore()
     store[SESSION_KEY] = str(user.pk)
