@@ -124,6 +124,16 @@ CHECK_TITLES: dict[str, str] = {
     "allow": "The access that should be allowed is allowed",
     "deny": "The access that should be refused is refused",
     "input": "The file can be read",
+    "reachable": "Each service reaches the services it needs",
+    "isolated": "Services that must not meet are on separate networks",
+    "no_published_ports": "Only the services meant for the outside publish ports",
+    "pod_security_restricted": "The Pods meet the restricted Pod Security standard",
+    "read_only_root": "Containers run with a read-only root file system",
+    "stateful_storage": "Each replica keeps its own volume through a claim template",
+    "job_restart_policy": "The Job's Pods restart on failure or never, not always",
+    "default_deny": "Traffic is denied by default, then allowed where needed",
+    "service_routes_to": "The Service sends traffic to the right Pods",
+    "pdb_covers": "A disruption budget covers the Pods",
 }
 
 
