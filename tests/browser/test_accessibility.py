@@ -79,7 +79,7 @@ def test_no_serious_findings_on_the_pages_people_use(live_server, axe_page, clas
     page = axe_page
     lab = Question.objects.filter(kind="lab", retired=False).first()
     found: list[str] = []
-    for path in ("/accounts/login/", "/accounts/signup/"):
+    for path in ("/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"):
         found += check(page, base + path)
     log_in(page, base, "student-1")
     found += check(page, base + "/")
