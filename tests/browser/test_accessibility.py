@@ -95,5 +95,7 @@ def test_no_serious_findings_on_the_pages_people_use(live_server, axe_page, clas
     log_in(page, base, "ms-teacher")
     for path in ("", "ask/", "questions/", "code/"):
         found += check(page, base + f"/classrooms/{classroom.pk}/{path}")
+    student = get_user_model().objects.get(username="student-1")
+    found += check(page, base + f"/classrooms/{classroom.pk}/students/{student.pk}/")
     found += check(page, base + "/classrooms/")
     assert found == [], "\n".join(found)
