@@ -18,7 +18,8 @@ def scripts_of(text: str) -> set[str]:
 class SignupForm(UserCreationForm):
     class Meta(UserCreationForm.Meta):
         model = User
-        fields = ("username",)
+        fields = ("username", "email")
+        help_texts = {"email": "Optional: used only to mail you a reset link."}
 
     def clean_username(self) -> str:
         """NFKC-normalised (Django does that too), one writing system per name, and unique

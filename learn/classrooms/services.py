@@ -131,6 +131,23 @@ def student_remove(*, classroom: Classroom, user_id: int) -> bool:
     return bool(deleted)
 
 
+def student_set_password(*, classroom: Classroom, user_id: int, password: str) -> bool:
+    """An instructor sets a new password for a student of their class (as a Kolibri coach can),
+    for a learner with no e-mail to reset it. Only the class's students, never an instructor;
+    the caller validated the password with Django's validators (SetPasswordForm)."""
+    with transaction.atomic():
+        member = (
+            Membership.objects.select_related("user")
+            .filter(classroom=classroom, user_id=user_id, role=Membership.STUDENT)
+            .first()
+        )
+        if member is None:
+            return False
+        member.user.set_password(password)
+        member.user.save(update_fields=["password"])
+    return True
+
+
 def instructor_add(*, classroom: Classroom, username: str) -> Any:
     """Make another instructor a co-instructor of the class (also if they were a student)."""
     user = get_user_model().objects.filter(username=username.strip()).first()

@@ -10,8 +10,10 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, StreamingHttpResponse
+from django.contrib.auth.forms import SetPasswordForm
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -305,17 +307,54 @@ def question_analysis(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_GET
-def student_review(request: HtmxHttpRequest, pk: int, user_id: int) -> HttpResponse:
-    classroom = classroom_for_instructor(user=request.user, pk=pk)
+def _student_page(
+    request: HtmxHttpRequest,
+    classroom: Classroom,
+    user_id: int,
+    form: Any = None,
+    status: int = 200,
+) -> HttpResponse:
     review = selectors.student_review(classroom, user_id=user_id)
     context = {
         "classroom": classroom,
         "review": review,
         "tab": "progress",
+        "password_form": form,
         "sandboxes": student_sandboxes(review.student.pk),
     }
-    return _private(render(request, "classrooms/student.html", context))
+    return _private(render(request, "classrooms/student.html", context, status=status))
+
+
+@require_GET
+def student_review(request: HtmxHttpRequest, pk: int, user_id: int) -> HttpResponse:
+    classroom = classroom_for_instructor(user=request.user, pk=pk)
+    return _student_page(request, classroom, user_id)
+
+
+@require_POST
+def student_password(request: HtmxHttpRequest, pk: int, user_id: int) -> HttpResponse:
+    classroom = classroom_for_instructor(user=request.user, pk=pk)
+    student = (
+        get_user_model()
+        .objects.filter(
+            pk=user_id,
+            classroom_memberships__classroom=classroom,
+            classroom_memberships__role=Membership.STUDENT,
+        )
+        .first()
+    )
+    if student is None:
+        raise Http404("No such student")
+    form = SetPasswordForm(student, request.POST)
+    if not form.is_valid():
+        return _student_page(request, classroom, user_id, form, status=400)
+    services.student_set_password(
+        classroom=classroom, user_id=user_id, password=form.cleaned_data["new_password1"]
+    )
+    messages.success(
+        request, f"{student.get_username()} can log in with the new password now. Tell them."
+    )
+    return redirect("classroom_student", classroom.pk, user_id)
 
 
 def _csv(classroom: Classroom, kind: str, rows: Any) -> StreamingHttpResponse:

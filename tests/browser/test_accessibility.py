@@ -79,7 +79,7 @@ def test_no_serious_findings_on_the_pages_people_use(live_server, axe_page, clas
     page = axe_page
     lab = Question.objects.filter(kind="lab", retired=False).first()
     found: list[str] = []
-    for path in ("/accounts/login/", "/accounts/signup/"):
+    for path in ("/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"):
         found += check(page, base + path)
     log_in(page, base, "student-1")
     found += check(page, base + "/")
@@ -95,5 +95,7 @@ def test_no_serious_findings_on_the_pages_people_use(live_server, axe_page, clas
     log_in(page, base, "ms-teacher")
     for path in ("", "ask/", "questions/", "code/"):
         found += check(page, base + f"/classrooms/{classroom.pk}/{path}")
+    student = get_user_model().objects.get(username="student-1")
+    found += check(page, base + f"/classrooms/{classroom.pk}/students/{student.pk}/")
     found += check(page, base + "/classrooms/")
     assert found == [], "\n".join(found)

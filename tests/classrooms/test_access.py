@@ -45,6 +45,10 @@ REQUESTS: dict[str, tuple[str, dict[str, str]]] = {
     "classroom_pacing": ("post", {"open_through": "second"}),
     "classroom_add_instructor": ("post", {"username": "other-teacher"}),
     "classroom_remove_student": ("post", {}),
+    "classroom_student_password": (
+        "post",
+        {"new_password1": "a-new-pass-for-stu-42", "new_password2": "a-new-pass-for-stu-42"},
+    ),
     "classroom_ask_push": ("post", {"question": "t-text"}),
     "classroom_ask_reveal": ("post", {}),
     "classroom_ask_stop": ("post", {}),
@@ -57,7 +61,11 @@ def snapshot(classroom: Classroom) -> tuple[Any, ...]:
         classroom.code,
         classroom.joining_open,
         classroom.open_through_id,
-        sorted(Membership.objects.filter(classroom=classroom).values_list("user_id", "role")),
+        sorted(
+            Membership.objects.filter(classroom=classroom).values_list(
+                "user_id", "role", "user__password"
+            )
+        ),
         sorted(
             LiveQuestion.objects.filter(classroom=classroom).values_list(
                 "question_id", "revealed_at", "ended_at"
@@ -88,7 +96,7 @@ def test_access_matrix(client: Client, world: Any, name: str, role: str) -> None
     # Something for reveal and stop to act on.
     live_push(classroom=classroom, question=_question("t-single"), by=world.owner)
     kwargs: dict[str, int] = {"pk": classroom.pk}
-    if name in ("classroom_student", "classroom_remove_student"):
+    if name in ("classroom_student", "classroom_remove_student", "classroom_student_password"):
         kwargs["user_id"] = world.student.pk
     url = reverse(name, kwargs=kwargs)
     if role != "anonymous":

@@ -90,6 +90,6 @@ def test_drill_into_one_student_read_only(
     text_item = html.split('data-question="t-text"', 1)[1].split("</article>", 1)[0]
     assert 'data-result="correct"' in text_item and "<code>docker ps</code>" in text_item
     assert "t-order" not in html  # not answered, not shown
-    # Read-only: nothing to answer with, the only form removes the student from the class.
+    # Read-only: nothing to answer with; the forms set a new password or remove the student.
     assert 'action="/questions/' not in html and "<fieldset" not in html
-    assert html.count('<form method="post"') == 2  # log out (header) and remove
+    assert html.count('<form method="post"') == 3  # log out (header), set password, remove
