@@ -11,13 +11,12 @@ from typing import Any
 import kubernetes_validate
 import pytest
 import yaml
-from django.conf import settings
 from kubernetes_validate.utils import SchemaNotFoundError
 
-from learn.content.parser import load_course
+from tests.content.course import course_modules
 
 CURRENT = "1.37.0"
-MODULES, _PROBLEMS = load_course(settings.LESSONS_DIR)
+MODULES = course_modules()
 
 
 def k8s_documents() -> list[tuple[str, dict[str, Any]]]:

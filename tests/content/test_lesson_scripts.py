@@ -9,15 +9,14 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 
-from learn.content.parser import load_course
+from tests.content.course import course_modules
 
 pytestmark = pytest.mark.skipif(
     shutil.which("git") is None or shutil.which("bash") is None, reason="needs git and bash"
 )
 
-MODULES, _PROBLEMS = load_course(settings.LESSONS_DIR)
+MODULES = course_modules()
 
 
 def lesson_script(marker: str) -> str:
