@@ -14,13 +14,21 @@ output, byte for byte.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import copy
 import datetime as dt
 import hashlib
 import json
+import zlib
 from typing import Any
 
 FORMAT = 1
+# `dump()` packs the state: {"format": PACKED, "state": base64 of zlib-compressed compact JSON}.
+# The state repeats itself a lot (every Pod carries the same defaulted fields, events the same
+# keys), so it packs about tenfold: a lab-sized sandbox dumps a few KB, 60 Pods about 50 KB.
+# `load()` still accepts a plain FORMAT state (a dump written before packing existed).
+PACKED = 2
 
 # Simulated time 0 is this instant (UTC). Timestamps in `-o yaml`, `docker inspect` and events
 # are this plus the clock; AGE columns are differences, so the epoch never shows in them.
@@ -35,7 +43,8 @@ MAX_STDIN_BYTES = 64 * 1024
 MAX_SLEEP_SECONDS = 3600
 MAX_OUTPUT_BYTES = 64 * 1024
 MAX_HISTORY = 1500
-MAX_STATE_BYTES = 512 * 1024  # a dump() larger than this is refused by load()
+MAX_STATE_BYTES = 2 * 1024 * 1024  # a state whose JSON is larger than this is refused by load()
+MAX_PACKED_BYTES = 512 * 1024  # a packed dump() larger than this is refused by load()
 
 # Kubernetes' own alphabet for generated name suffixes and pod-template-hash values: no vowels
 # (so no words) and no 0/1/3 (confusable). apimachinery/pkg/util/rand/rand.go, `alphanums`.
@@ -149,13 +158,41 @@ class World:
     # ------------------------------------------------------------------ dump / load
 
     def dump(self) -> dict[str, Any]:
-        return copy.deepcopy(self.state)
+        """The state packed into JSON-serialisable data (key order kept, so the same state
+        always packs to the same text and `load(dump())` behaves exactly as the original)."""
+        text = json.dumps(self.state, separators=(",", ":"), ensure_ascii=False).encode()
+        packed = base64.b64encode(zlib.compress(text, 6)).decode("ascii")
+        return {"format": PACKED, "state": packed}
+
+    @staticmethod
+    def unpack(dump: Any) -> dict[str, Any]:
+        """The plain state inside a `dump()` (or a plain state itself), size-checked."""
+        if isinstance(dump, dict) and dump.get("format") == PACKED:
+            packed = dump.get("state")
+            if not isinstance(packed, str):
+                raise SandboxError("not a sandbox state of this version")
+            if len(packed) > MAX_PACKED_BYTES:
+                raise SandboxError(f"sandbox state too large ({len(packed)} bytes packed)")
+            try:
+                raw = base64.b64decode(packed.encode("ascii"), validate=True)
+                inflater = zlib.decompressobj()
+                # Bounded: a small packed text cannot inflate past the limit (a zip bomb).
+                text = inflater.decompress(raw, MAX_STATE_BYTES + 1)
+                if len(text) > MAX_STATE_BYTES or inflater.unconsumed_tail:
+                    raise SandboxError(f"sandbox state too large (over {MAX_STATE_BYTES} bytes)")
+                state = json.loads(text)
+            except (binascii.Error, zlib.error, UnicodeError, ValueError):
+                raise SandboxError("not a sandbox state of this version") from None
+            if not isinstance(state, dict) or state.get("format") != FORMAT:
+                raise SandboxError("not a sandbox state of this version")
+            return state
+        if not isinstance(dump, dict) or dump.get("format") != FORMAT:
+            raise SandboxError("not a sandbox state of this version")
+        size = len(json.dumps(dump, separators=(",", ":")))
+        if size > MAX_STATE_BYTES:
+            raise SandboxError(f"sandbox state too large ({size} bytes)")
+        return copy.deepcopy(dump)
 
     @classmethod
     def load(cls, state: Any) -> World:
-        if not isinstance(state, dict) or state.get("format") != FORMAT:
-            raise SandboxError("not a sandbox state of this version")
-        size = len(json.dumps(state, separators=(",", ":")))
-        if size > MAX_STATE_BYTES:
-            raise SandboxError(f"sandbox state too large ({size} bytes)")
-        return cls(copy.deepcopy(state))
+        return cls(cls.unpack(state))

@@ -25,7 +25,6 @@ learn/sim/kube/admission.py and learn/sim/kube/authz.py through `ADMISSION` and 
 from __future__ import annotations
 
 import builtins
-import copy
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -105,7 +104,17 @@ def not_found(resource: Resource, name: str) -> ApiError:
 
 
 def copy_of(obj: Mapping[str, Any]) -> Object:
-    return copy.deepcopy(dict(obj))
+    """A deep copy of a JSON object (dicts, lists and scalars only, as every stored object
+    is): several times quicker than `copy.deepcopy`, which the controllers call per object."""
+    return {k: _copy_json(v) for k, v in obj.items()}
+
+
+def _copy_json(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _copy_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy_json(v) for v in value]
+    return value
 
 
 # --------------------------------------------------------------------------- plug points
@@ -398,7 +407,7 @@ class Store:
                 new["status"] = status
         else:
             if "status" in old:
-                new["status"] = copy.deepcopy(old["status"])
+                new["status"] = _copy_json(old["status"])
             else:
                 new.pop("status", None)
             self._admit("UPDATE", new, old, user)

@@ -38,6 +38,7 @@ reconciler is level-triggered); the event is recorded again only when its messag
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -82,11 +83,18 @@ def _list(value: Any) -> list[Any]:
 
 def _amount(name: str, value: Any) -> int:
     """cpu in millicores, everything else as an integer value (both rounded up)."""
+    return _parsed_amount(name == "cpu", str(value).strip())
+
+
+# A pure function of its text (no sandbox state): every pass of the scheduler adds up every
+# bound Pod's requests, so the few distinct quantities of a cluster are parsed once.
+@functools.lru_cache(maxsize=1024)
+def _parsed_amount(cpu: bool, text: str) -> int:
     try:
-        parsed = q.parse(str(value).strip())
+        parsed = q.parse(text)
     except q.QuantityError:
         return 0
-    return parsed.milli() if name == "cpu" else parsed.integer()
+    return parsed.milli() if cpu else parsed.integer()
 
 
 def _requests_of(container: Mapping[str, Any]) -> dict[str, int]:

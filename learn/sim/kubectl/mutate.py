@@ -483,6 +483,20 @@ def run_scale(ctx: Ctx, flags: Parsed) -> None:
 
 # --------------------------------------------------------------------------- set image
 
+
+def _patch_and_report(
+    ctx: Ctx, flags: Parsed, resource: Resource, new: dict[str, Any], verb: str, dry_run: str
+) -> None:
+    """The end of every `kubectl set ...`: the PATCH (unless a client dry run), then the line."""
+    try:
+        if dry_run != "client":
+            new = ctx.patch(new, dry_run=dry_run == "server")
+    except ApiError as exc:
+        ctx.api_error(exc)
+        return
+    report(ctx, flags, resource, new, verb, dry_run)
+
+
 SET_IMAGE_FLAGS = [
     *FILE_FLAGS,
     DRY_RUN,
@@ -540,13 +554,7 @@ def run_set_image(ctx: Ctx, flags: Parsed) -> None:
                 container["image"] = image
         if ctx.code:
             continue
-        try:
-            if dry_run != "client":
-                new = ctx.patch(new, dry_run=dry_run == "server")
-        except ApiError as exc:
-            ctx.api_error(exc)
-            continue
-        report(ctx, flags, resource, new, "image updated", dry_run)
+        _patch_and_report(ctx, flags, resource, new, "image updated", dry_run)
 
 
 SET_ENV_FLAGS = [
@@ -630,13 +638,7 @@ def run_set_env(ctx: Ctx, flags: Parsed) -> None:
                 c["env"] = env
             else:
                 c.pop("env", None)
-        try:
-            if dry_run != "client":
-                new = ctx.patch(new, dry_run=dry_run == "server")
-        except ApiError as exc:
-            ctx.api_error(exc)
-            continue
-        report(ctx, flags, resource, new, "env updated", dry_run)
+        _patch_and_report(ctx, flags, resource, new, "env updated", dry_run)
 
 
 def _requirements(text: str) -> dict[str, str]:
@@ -678,13 +680,7 @@ def run_set_resources(ctx: Ctx, flags: Parsed) -> None:
                 res.setdefault("limits", {}).update(limits)
             if requests:
                 res.setdefault("requests", {}).update(requests)
-        try:
-            if dry_run != "client":
-                new = ctx.patch(new, dry_run=dry_run == "server")
-        except ApiError as exc:
-            ctx.api_error(exc)
-            continue
-        report(ctx, flags, resource, new, "resource requirements updated", dry_run)
+        _patch_and_report(ctx, flags, resource, new, "resource requirements updated", dry_run)
 
 
 # --------------------------------------------------------------------------- label / annotate

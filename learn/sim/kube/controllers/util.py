@@ -338,8 +338,24 @@ def template_without_hash(template: Obj) -> dict[str, Any]:
 
 
 def equal_ignore_hash(t1: Obj, t2: Obj) -> bool:
-    """EqualIgnoreHash: templates equal once the pod-template-hash label is dropped."""
-    return _canon(template_without_hash(t1)) == _canon(template_without_hash(t2))
+    """EqualIgnoreHash: templates equal once the pod-template-hash label is dropped.
+
+    Called for every ReplicaSet of every Deployment in each pass: the label is dropped from
+    shallow copies (nothing else is touched), and templates equal as they are need no
+    canonical form."""
+    a, b = _without_hash(t1), _without_hash(t2)
+    return a == b or _canon(a) == _canon(b)
+
+
+def _without_hash(template: Obj) -> Obj:
+    meta = template.get("metadata")
+    if not isinstance(meta, dict):
+        return template
+    labels = meta.get("labels")
+    if not isinstance(labels, dict) or POD_TEMPLATE_HASH not in labels:
+        return template
+    rest = {k: v for k, v in labels.items() if k != POD_TEMPLATE_HASH}
+    return {**template, "metadata": {**meta, "labels": rest}}
 
 
 def _canon(obj: Any) -> Any:
