@@ -3,6 +3,7 @@ the start, and a learner's plausible commands (below, per task) reach every goal
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -91,7 +92,7 @@ SOLUTIONS: dict[str, list[Any]] = {
         "kubectl scale deployment web --replicas=10",
         "sleep 20",
         "kubectl describe pod {pending}",
-        "kubectl scale deployment web --replicas=6",
+        "kubectl scale deployment web --replicas=8",
         "sleep 20",
     ],
     "m4-sandbox-gpu-taint": [
@@ -157,3 +158,33 @@ def test_each_task_is_solvable(key: str) -> None:
         assert code in (0, 1), (line, code, out)
     results = goals.evaluate(box, question.data["goals"])
     assert [r.text for r in results if not r.met] == [], (path, box.run("kubectl get all")[1])
+
+
+def _start(key: str) -> Any:
+    _, question = course_sandboxes()[key]
+    return start_sandbox(key, question.data["start"])
+
+
+def test_out_of_room_fits_exactly_the_number_the_task_names() -> None:
+    box = _start("m4-sandbox-out-of-room")
+    box.run("kubectl scale deployment web --replicas=10")
+    box.run("sleep 20")
+    pending = _names(box, "Pending")
+    assert len(pending) == 2  # 2 workers x 2 CPUs hold 8 Pods of 500m
+    code, out = box.run(f"kubectl describe pod {pending[0]}")
+    assert code == 0 and "Insufficient cpu" in out and "FailedScheduling" in out
+
+
+def test_the_image_pull_task_shows_the_pull_failure_in_describe() -> None:
+    box = _start("m4-sandbox-fix-image-pull")
+    code, out = box.run(f"kubectl describe pod {_names(box)[0]}")
+    assert code == 0 and "ngnix" in out and "BackOff" in out
+
+
+def test_the_build_cache_task_caches_all_but_the_code_copy() -> None:
+    box = _start("m1-sandbox-build-cache")
+    box.run("echo \"print('bye')\" >> app.py")
+    code, out = box.run("docker build -t web:0.2 .")
+    assert code == 0
+    assert out.count("CACHED") == 4  # FROM, WORKDIR, COPY requirements.txt, RUN pip install
+    assert re.search(r"\[5/5\] COPY \. \.\n#\d+ DONE", out), out  # the code copy ran again
