@@ -123,7 +123,9 @@ def render_lesson_body(
     sandbox_keys = [k for k, q in page.questions.items() if q.is_sandbox]
     sessions = sessions_for(learner, sandbox_keys) if sandbox_keys else {}
     active_ids = {q.pk for q in page.questions.values()}
-    solved = sum(1 for s in states.values() if s.solved_at is not None and s.question_id in active_ids)
+    solved = sum(
+        1 for s in states.values() if s.solved_at is not None and s.question_id in active_ids
+    )
     status = LessonStatus(lesson, solved, bool(states), marked)
     out: list[str] = []
     for kind, key in page.segments:

@@ -10,9 +10,9 @@ from django.views.decorators.http import require_POST
 from learn.classrooms.gates import held_question_ids
 from learn.content.models import Question
 from learn.core.http import HtmxHttpRequest
+from learn.lessons.pages import lesson_page
 from learn.progress.learner import learner_from_request
 from learn.progress.models import Attempt
-from learn.lessons.pages import lesson_page
 from learn.progress.selectors import QuestionItem, lesson_status
 from learn.progress.services import attempt_submit
 from learn.quizzes.grading import BadAnswer, grade
