@@ -51,6 +51,7 @@ class LessonPage:
     segments: list[tuple[str, str]]  # ("html", text) | ("question"|"status"|"done", key)
     questions: dict[str, Question] = field(default_factory=dict)
     blank: dict[str, str] = field(default_factory=dict)  # question key -> unanswered HTML
+    next_lesson: Lesson | None = None  # where "Lesson complete" sends the learner
 
 
 def _build(slug: str) -> LessonPage | None:
@@ -59,11 +60,12 @@ def _build(slug: str) -> LessonPage | None:
         return None
     questions = {q.key: q for q in Question.objects.filter(lesson=lesson, retired=False)}
     active = Lesson.objects.active().only("slug", "title", "position")
+    next_lesson = active.filter(position__gt=lesson.position).order_by("position").first()
     context = {
         "lesson": lesson,
         "parts": [part for part in lesson.parts if "html" in part or part["question"] in questions],
         "previous": active.filter(position__lt=lesson.position).order_by("-position").first(),
-        "next": active.filter(position__gt=lesson.position).order_by("position").first(),
+        "next": next_lesson,
         "csrf_token": CSRF_PLACEHOLDER,
     }
     html = render_to_string("lesson.html#article", context)
@@ -78,7 +80,7 @@ def _build(slug: str) -> LessonPage | None:
         key: _render_question(QuestionItem(question, None), None)
         for key, question in questions.items()
     }
-    return LessonPage(lesson, segments, questions, blank)
+    return LessonPage(lesson, segments, questions, blank, next_lesson)
 
 
 def _render_question(item: QuestionItem, session: SandboxSession | None) -> str:
@@ -120,7 +122,10 @@ def render_lesson_body(
     held = held_question_ids(getattr(request, "user", None)) if states else frozenset()
     sandbox_keys = [k for k, q in page.questions.items() if q.is_sandbox]
     sessions = sessions_for(learner, sandbox_keys) if sandbox_keys else {}
-    solved = sum(1 for s in states.values() if s.solved_at is not None)
+    active_ids = {q.pk for q in page.questions.values()}
+    solved = sum(
+        1 for s in states.values() if s.solved_at is not None and s.question_id in active_ids
+    )
     status = LessonStatus(lesson, solved, bool(states), marked)
     out: list[str] = []
     for kind, key in page.segments:
@@ -140,7 +145,8 @@ def render_lesson_body(
                     _render_question(QuestionItem(question, state, question.pk in held), session)
                 )
         elif kind == "status":
-            out.append(render_to_string("lesson.html#status", {"lesson": lesson, "status": status}))
+            context = {"lesson": lesson, "status": status, "next": page.next_lesson}
+            out.append(render_to_string("lesson.html#status", context))
         elif kind == "done":
             out.append(
                 render_to_string(

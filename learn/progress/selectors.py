@@ -39,6 +39,19 @@ class LessonStatus:
             return "done"
         return "in-progress" if self.touched else "not-started"
 
+    # The bars move with every question (sandbox goals are questions of kind sandbox) solved,
+    # not only with whole lessons: a lesson is one step per question, or one step (marking
+    # it done) when it has none.
+    @property
+    def steps(self) -> int:
+        return self.total or 1
+
+    @property
+    def steps_done(self) -> int:
+        if self.total == 0:
+            return int(self.marked)
+        return min(self.solved, self.total)
+
 
 @dataclass
 class ModuleStatus:
@@ -48,6 +61,14 @@ class ModuleStatus:
     @property
     def done_count(self) -> int:
         return sum(1 for s in self.lessons if s.done)
+
+    @property
+    def steps(self) -> int:
+        return sum(s.steps for s in self.lessons)
+
+    @property
+    def steps_done(self) -> int:
+        return sum(s.steps_done for s in self.lessons)
 
 
 @dataclass
@@ -64,6 +85,14 @@ class Outline:
     @property
     def done_count(self) -> int:
         return sum(m.done_count for m in self.modules)
+
+    @property
+    def steps(self) -> int:
+        return sum(m.steps for m in self.modules)
+
+    @property
+    def steps_done(self) -> int:
+        return sum(m.steps_done for m in self.modules)
 
 
 def learner_lesson_counts(learner: Learner) -> dict[int, tuple[int, int]]:
@@ -112,6 +141,19 @@ def path_lessons() -> list[Lesson]:
         lessons = list(Lesson.objects.in_path_order().defer(*Lesson.HEAVY_FIELDS))
         cache.set(key, lessons, timeout=None)
     return lessons
+
+
+def lesson_status(learner: Learner, lesson: Lesson) -> LessonStatus:
+    """One lesson's standing for this learner (for the count in its header), in one query."""
+    solved = 0
+    if learner.is_known and lesson.question_count:
+        solved = QuestionState.objects.filter(
+            learner.q(),
+            question__lesson_id=lesson.pk,
+            question__retired=False,
+            solved_at__isnull=False,
+        ).count()
+    return LessonStatus(lesson, solved, touched=True)
 
 
 def due_cutoff() -> datetime:

@@ -16,9 +16,10 @@ from learn.core.ratelimit import (
     limited,
     too_many,
 )
+from learn.lessons.pages import lesson_page
 from learn.progress.learner import learner_from_request
 from learn.progress.models import Attempt
-from learn.progress.selectors import QuestionItem
+from learn.progress.selectors import QuestionItem, lesson_status
 from learn.progress.services import attempt_submit
 from learn.quizzes.grading import BadAnswer, grade
 from learn.review.selectors import ReviewItem, review_for
@@ -146,10 +147,29 @@ def answer(request: HtmxHttpRequest, key: str) -> HttpResponse:
             "return_to": request.POST.get("return_to", "/review/"),
         }
         return render(request, "review.html#answered", context)
-    if request.htmx:
-        return render(
-            request,
-            "lesson.html#feedback",
-            {"item": QuestionItem(question, state, question.pk in held), "source_page": source},
-        )
-    return redirect(_back_url(request, question, source))
+    item = QuestionItem(question, state, question.pk in held)
+    if source != Attempt.LESSON:
+        if request.htmx:
+            context = {"item": item, "source_page": source}
+            return render(request, "lesson.html#feedback", context)
+        return redirect(_back_url(request, question, source))
+    # On the lesson page the header's count moves with the answer (an out-of-band swap of
+    # #lesson-status), and the answer that solves the lesson's last question says so right
+    # where the learner is, with the way on; without JavaScript the page redirected to says
+    # the same in its header.
+    status = lesson_status(learner, question.lesson)
+    completed = status.done and state.solved_at is not None and state.solved_at == state.last_at
+    if not request.htmx:
+        if completed:
+            return redirect(f"{question.lesson.get_absolute_url()}#lesson-status")
+        return redirect(_back_url(request, question, source))
+    page = lesson_page(question.lesson.slug) if completed else None
+    context = {
+        "item": item,
+        "source_page": source,
+        "lesson": question.lesson,
+        "status": status,
+        "next": page.next_lesson if page else None,
+        "completed": completed,
+    }
+    return render(request, "lesson.html#answered", context)

@@ -26,7 +26,8 @@ ANSWER_BUDGET = 14  # session, user, question, attempt, locked state (+ savepoin
 def test_path_shows_modules_progress_and_a_start_link(client: Client, course) -> None:
     html = client.get("/").content.decode()
     assert "Basics" in html and "More" in html
-    assert '<progress id="overall-progress" max="3" value="0">' in html
+    # One step per question, one for the lesson without questions: 4 + 1 + 1.
+    assert '<progress id="overall-progress" max="6" value="0">' in html
     assert 'href="/lessons/first/" data-continue' in html
     assert "Start with: First lesson" in html
 
@@ -37,8 +38,9 @@ def test_progress_and_continue_follow_the_learner(client: Client, course, make_u
     for key in ("t-single", "t-multiple", "t-text", "t-order"):
         client.post(f"/questions/{key}/answer/", right_answer(course[key]))
     html = client.get("/").content.decode()
-    assert '<progress id="overall-progress" max="3" value="1">' in html
-    assert '<progress id="progress-basics" max="2" value="1">' in html
+    assert '<progress id="overall-progress" max="6" value="4">' in html
+    assert '<progress id="progress-basics" max="5" value="4">' in html
+    assert "1 of 3 lessons complete" in html
     # The first lesson is done, so "continue" moves on to the next unfinished one.
     assert "Continue where you left off: Reading only" in html
     assert 'class="lesson-row done"' in html

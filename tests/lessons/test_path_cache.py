@@ -31,8 +31,9 @@ def cookie_secret(client: Client) -> str:
 
 
 def solved_line(page: str) -> str:
-    match = re.search(r"(\d+)/(\d+) answered right", page)
-    return match.group(0) if match else ""
+    """A lesson's "3 of 7 answered right" on the path, as "3/7"."""
+    match = re.search(r"(\d+) of (\d+) answered right", page)
+    return f"{match.group(1)}/{match.group(2)}" if match else ""
 
 
 def test_the_learners_own_answer_shows_on_the_next_path_page(course, make_user) -> None:
