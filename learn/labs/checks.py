@@ -50,6 +50,7 @@ NAME_MAP = "a mapping of service name to a list of service names"
 NUMBER = "a number"
 ROLLING = "a mapping with maxSurge and/or maxUnavailable"
 REQUESTS = "a list of requests"
+OUTCOMES = "a list of outcome sentences (learn/labs/outcomes.py)"
 
 CHECKS: dict[str, dict[str, str]] = {
     "dockerfile": {
@@ -92,8 +93,9 @@ CHECKS: dict[str, dict[str, str]] = {
         "default_deny": BOOL,
         "service_routes_to": NAME_MAP,
         "pdb_covers": NAMES,
+        "outcomes": OUTCOMES,
     },
-    "rbac": {"schema": BOOL, "allow": REQUESTS, "deny": REQUESTS},
+    "rbac": {"schema": BOOL, "allow": REQUESTS, "deny": REQUESTS, "outcomes": OUTCOMES},
 }
 
 # What a learner reads for each check: plain language, not the identifier above.
@@ -134,6 +136,7 @@ CHECK_TITLES: dict[str, str] = {
     "default_deny": "Traffic is denied by default, then allowed where needed",
     "service_routes_to": "The Service sends traffic to the right Pods",
     "pdb_covers": "A disruption budget covers the Pods",
+    "outcomes": "On a simulated cluster, the file does what the task asks",
 }
 
 
@@ -245,6 +248,10 @@ def spec_problems(kind: str, checks: object) -> list[str]:
                     for v in value.values()
                 )
             )
+        elif expected == OUTCOMES:
+            from learn.labs.outcomes import spec_problems as outcome_problems
+
+            problems.extend(outcome_problems(kind, value))
         elif expected == REQUESTS:
             ok = isinstance(value, list) and bool(value)
             if ok:
@@ -2184,7 +2191,18 @@ def run(kind: str, text: str, checks: dict[str, Any]) -> list[CheckResult]:
         ]
     # Normalise line endings once so line numbers agree with what the editor shows.
     text = text.replace("\r\n", "\n").replace("\r", "\n").removeprefix("\ufeff")
-    return runner(text, checks)
+    static = {name: value for name, value in checks.items() if name != "outcomes"}
+    results = runner(text, static) if static else []
+    outcomes = checks.get("outcomes")
+    if not outcomes or any(r.name == "input" for r in results):
+        return results
+    # The static checks teach; the outcomes show what the file would do on a cluster.
+    from learn.labs.outcomes import evaluate
+
+    return results + [
+        CheckResult(o.name, o.passed, o.message, o.line, o.hint)
+        for o in evaluate(kind, text, outcomes)
+    ]
 
 
 def passed(results: Iterable[CheckResult]) -> bool:
