@@ -389,13 +389,6 @@ def evaluate(kind: str, text: str, items: Sequence[Any]) -> list[Outcome]:
     if kind == "kubernetes":
         box.advance(SETTLE_SECONDS)
         return [_check_kube(box, o) for o in outcomes]
-    # learn/sim/kube/authz.py keys its shared policy cache by object keys and
-    # resourceVersions, which every fresh sandbox numbers alike: two learners' different Roles
-    # of the same name collide, and one is answered with the other's rules (reported to the
-    # sim helpers; tests/labs/test_outcomes.py shows it). Until that is fixed, start clean.
-    from learn.sim.kube import authz
-
-    authz._POLICIES.clear()
     return [_check_can_i(box, o) for o in outcomes]
 
 

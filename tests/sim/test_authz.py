@@ -329,3 +329,28 @@ def test_a_learners_clusterrole_aggregates_into_view() -> None:
     assert {"apiGroups": ["example.com"], "resources": ["widgets"], "verbs": ["get"]} in admin[
         "rules"
     ]
+
+
+def test_two_sandboxes_with_different_roles_of_one_name_never_share_a_policy() -> None:
+    """Every fresh sandbox numbers resourceVersions alike; the policy cache must key on what
+    the Roles say, or one learner's sandbox answers with another's rules."""
+    from learn.sim import Sandbox
+
+    def role(verbs: str) -> str:
+        return (
+            "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\n"
+            "metadata: {name: ci, namespace: default}\n"
+            f"rules: [{{apiGroups: [''], resources: [secrets], verbs: [{verbs}]}}]\n"
+            "---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\n"
+            "metadata: {name: ci, namespace: default}\n"
+            "roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: ci}\n"
+            "subjects: [{kind: ServiceAccount, name: default, namespace: default}]\n"
+        )
+
+    ask = "kubectl auth can-i get secrets --as system:serviceaccount:default:default"
+    generous = Sandbox.new()
+    generous.run("kubectl apply -f -", stdin=role("get, list"))
+    assert generous.run(ask) == (0, "yes\n")
+    strict = Sandbox.new()
+    strict.run("kubectl apply -f -", stdin=role("list"))
+    assert strict.run(ask)[0] == 1

@@ -23,6 +23,7 @@ For `kubectl auth can-i`: `allowed(...)`, `decide(...)`, `path_allowed(...)` and
 from __future__ import annotations
 
 import functools
+import json
 from collections import OrderedDict
 from collections.abc import Mapping
 from pathlib import Path
@@ -114,8 +115,9 @@ def _rule_dict(rule: rbac.Rule) -> dict[str, Any]:
 
 # --------------------------------------------------------------------------- the policy of a store
 
-# Policies built from a store's RBAC objects, keyed by their identities and resourceVersions.
-# Derived, immutable data shared by sandboxes in the same state; never part of any state.
+# Policies built from a store's RBAC objects, keyed by their keys and content (not their
+# resourceVersions: every fresh sandbox numbers those alike, so two sandboxes holding different
+# Roles of one name would share a policy). Derived, immutable data; never part of any state.
 _POLICIES: OrderedDict[tuple[Any, ...], tuple[dict[str, Any], rbac.Policy]] = OrderedDict()
 _MAX_POLICIES = 64
 
@@ -125,7 +127,7 @@ def policy_of(store: api.Store) -> rbac.Policy:
     state = store._state
     changed = tuple(
         sorted(
-            (key, obj["metadata"].get("resourceVersion", ""))
+            (key, json.dumps(obj, sort_keys=True, separators=(",", ":")))
             for key, obj in state["objects"].items()
             if key.startswith(_RBAC_PREFIXES)
         )
