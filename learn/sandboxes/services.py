@@ -25,7 +25,7 @@ from learn.sandboxes import goals as goal_kinds
 from learn.sandboxes.models import SandboxSession
 from learn.sandboxes.spec import PLAYGROUND, start_sandbox
 from learn.sim import Sandbox, SandboxError
-from learn.sim.world import MAX_COMMAND_BYTES, MAX_STATE_BYTES
+from learn.sim.world import MAX_COMMAND_BYTES, MAX_STATE_BYTES, World
 
 logger = logging.getLogger(__name__)
 
@@ -121,13 +121,13 @@ def _trim(transcript: list[dict[str, Any]]) -> None:
 def _kept(box: Sandbox) -> dict[str, Any]:
     """The state to store, refused (with nothing stored) when Sandbox.load would refuse it."""
     state = box.dump()
-    size = len(json.dumps(state, separators=(",", ":")))
-    if size > MAX_STATE_BYTES:
+    try:
+        World.unpack(state)  # the size checks load() makes, packed and unpacked
+    except SandboxError:
         raise SandboxRefused(
-            f"The sandbox would grow too large to keep ({size // 1024} KB of at most "
-            f"{MAX_STATE_BYTES // 1024} KB); nothing was stored. Delete some files or objects, "
-            "or press Reset."
-        )
+            f"The sandbox would grow too large to keep (at most {MAX_STATE_BYTES // 1024} KB); "
+            "nothing was stored. Delete some files or objects, or press Reset."
+        ) from None
     return state
 
 

@@ -7,6 +7,7 @@ import pytest
 
 from learn.content.services import course_sync
 from learn.sandboxes.models import SandboxSession
+from learn.sim.world import World
 from tests.sandboxes.conftest import SANDBOX_COURSE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -92,7 +93,7 @@ def test_two_tabs_at_once_lose_nothing(live_server, chromium) -> None:
         context.close()
     session = SandboxSession.objects.get()
     assert session.commands == 3
-    assert sorted(session.state["files"]["both.txt"].splitlines()) == ["one", "two"]
+    assert sorted(World.unpack(session.state)["files"]["both.txt"].splitlines()) == ["one", "two"]
 
 
 def test_without_javascript_the_form_posts_and_comes_back(live_server, chromium) -> None:

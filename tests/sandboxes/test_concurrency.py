@@ -11,6 +11,7 @@ from django.test import Client
 
 from learn.content.services import course_sync
 from learn.sandboxes.models import SandboxSession
+from learn.sim.world import World
 from tests.sandboxes.conftest import SANDBOX_COURSE
 
 TABS = 2
@@ -48,11 +49,13 @@ def test_two_tabs_at_once_lose_nothing(django_user_model) -> None:
     assert errors == []
     session = SandboxSession.objects.get()
     assert session.commands == TABS * COMMANDS_EACH
-    written = session.state["files"]["both.txt"].splitlines()
+    written = World.unpack(session.state)["files"]["both.txt"].splitlines()
     expected = {f"tab{i}-{n}" for i in range(TABS) for n in range(COMMANDS_EACH)}
     assert sorted(written) == sorted(expected)
     # Each tab's own commands stay in the order it typed them.
     for i in range(TABS):
         mine = [line for line in written if line.startswith(f"tab{i}-")]
         assert mine == [f"tab{i}-{n}" for n in range(COMMANDS_EACH)]
-    assert len(session.transcript) == len(session.state["log"]) == TABS * COMMANDS_EACH
+    assert (
+        len(session.transcript) == len(World.unpack(session.state)["log"]) == TABS * COMMANDS_EACH
+    )

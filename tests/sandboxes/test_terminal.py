@@ -12,6 +12,7 @@ from django.test import Client
 from learn.progress.models import Attempt, QuestionState
 from learn.sandboxes.models import SandboxSession
 from learn.sandboxes.services import RATE_PER_SECOND, SHOWN_LINES
+from learn.sim.world import World
 
 RUN = "/sandboxes/sb-read-note/run/"
 LESSON = "/lessons/terminal/"
@@ -137,11 +138,11 @@ def test_reset_restores_the_start_and_keeps_the_transcript(
 ) -> None:
     run(client, "echo changed > note.txt")
     run(client, "cat note.txt")
-    assert "changed" in SandboxSession.objects.get().state["files"]["note.txt"]
+    assert "changed" in World.unpack(SandboxSession.objects.get().state)["files"]["note.txt"]
     response = client.post("/sandboxes/sb-read-note/reset/")
     assert response.status_code == 302
     session = SandboxSession.objects.get()
-    assert session.state["files"]["note.txt"] == "hello from the sandbox\n"
+    assert World.unpack(session.state)["files"]["note.txt"] == "hello from the sandbox\n"
     assert [e["c"] for e in session.transcript] == [
         "echo changed > note.txt",
         "cat note.txt",
@@ -197,7 +198,7 @@ def test_anonymous_sandboxes_follow_the_learner_into_their_account(
     assert response.status_code == 302
     session = SandboxSession.objects.get()
     assert (session.user_id, session.anon_key) == (user.pk, "")
-    assert "before" in session.state["files"]["mine.txt"]
+    assert "before" in World.unpack(session.state)["files"]["mine.txt"]
 
 
 def test_query_budgets_for_the_lesson_and_a_command(
@@ -242,15 +243,17 @@ def test_real_time_between_commands_passes_in_the_sandbox_capped(
 
     run(client, "ls")
     session = SandboxSession.objects.get()
-    started = session.state["now"]
+    started = World.unpack(session.state)["now"]
     SandboxSession.objects.update(updated_at=session.updated_at - timedelta(seconds=30))
     run(client, "ls")
-    waited = SandboxSession.objects.get().state["now"] - started
+    waited = World.unpack(SandboxSession.objects.get().state)["now"] - started
     assert 30_000 <= waited < 32_000  # 30 s, plus the test's own few milliseconds
     SandboxSession.objects.update(updated_at=session.updated_at - timedelta(days=1))
-    before = SandboxSession.objects.get().state["now"]
+    before = World.unpack(SandboxSession.objects.get().state)["now"]
     run(client, "ls")
-    assert SandboxSession.objects.get().state["now"] - before == MAX_IDLE_SECONDS * 1000
+    assert (
+        World.unpack(SandboxSession.objects.get().state)["now"] - before == MAX_IDLE_SECONDS * 1000
+    )
 
 
 def test_a_sandbox_too_large_to_keep_is_refused_and_nothing_stored(
@@ -268,5 +271,5 @@ def test_a_sandbox_too_large_to_keep_is_refused_and_nothing_stored(
     response = client.post("/sandboxes/sb-read-note/files/", {"path": "last.txt", "text": chunk})
     assert response.status_code == 400
     assert "too large to keep" in response.content.decode()
-    assert "last.txt" not in SandboxSession.objects.get().state["files"]
+    assert "last.txt" not in World.unpack(SandboxSession.objects.get().state)["files"]
     assert run(client, "ls").status_code == 302  # the sandbox still works
