@@ -52,6 +52,8 @@ def chromium() -> Iterator[Any]:
 @pytest.fixture
 def page(chromium: Any) -> Iterator[Any]:
     context = chromium.new_context()
+    # On the context, so a second tab a test opens waits no longer than the first.
+    context.set_default_timeout(10_000)
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page

@@ -90,6 +90,9 @@ def test_without_javascript_a_stale_token_gets_a_page_that_links_back(
     other.fill("input[name=username]", "ada")
     other.fill("input[name=password]", PASSWORD)
     other.click("main button[type=submit]")
+    # Closing a tab while its log-in POST is still in flight can leave Chromium waiting
+    # forever (Page.close has no timeout): let the log-in land first.
+    other.wait_for_url(f"{live_server.url}/")
     other.close()
 
     page.check(f"#q-t-single-{Question.objects.get(key='t-single').data['correct'][0]}")
