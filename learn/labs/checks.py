@@ -65,6 +65,7 @@ CHECKS: dict[str, dict[str, str]] = {
     "compose": {
         "schema": BOOL,
         "depends_on_exist": BOOL,
+        "urls_name_services": BOOL,
         "healthy_needs_healthcheck": BOOL,
         "volumes_declared": BOOL,
         "services": NAMES,
@@ -109,6 +110,7 @@ CHECK_TITLES: dict[str, str] = {
     "expose": "The app's port is documented with EXPOSE",
     "schema": "The file is valid",
     "depends_on_exist": "Every service waited on (depends on) exists",
+    "urls_name_services": "Connection addresses name the other services, not localhost",
     "healthy_needs_healthcheck": "Services waited on as healthy have a healthcheck",
     "volumes_declared": "Named volumes are declared",
     "services": "The expected services are there",
@@ -883,6 +885,45 @@ def _compose_depends_on_exist(doc: _Doc, services: dict[str, Any], setting: Any)
     return _ok("depends_on_exist", "Every depends_on names an existing service.", hint)
 
 
+_URL_HOST = re.compile(r"^[a-z][a-z0-9+.-]*://(?:[^@/\s]*@)?(\[[^\]]*\]|[^:/?#\s]+)", re.I)
+
+
+def _environment(service: Mapping[str, Any]) -> dict[str, str]:
+    """A service's `environment:` as a mapping, from either of Compose's two forms."""
+    raw = service.get("environment")
+    if isinstance(raw, list):
+        pairs = (str(item).partition("=") for item in raw)
+        return {key: value for key, _, value in pairs}
+    return {str(k): str(v) for k, v in _mapping(raw).items() if v is not None}
+
+
+def _compose_urls_name_services(doc: _Doc, services: dict[str, Any], setting: Any) -> CheckResult:
+    hint = (
+        "Inside a container, `localhost` is that container itself. Other services are reached "
+        "by their service name on the Compose network: `db:5432`, not `localhost:5432`."
+    )
+    for name, service in services.items():
+        for key, value in _environment(_mapping(service)).items():
+            match = _URL_HOST.match(value.strip())
+            if match is None:
+                continue
+            host = match.group(1).lower()
+            if host in services and host != name:
+                continue
+            line = doc.line("services", name, "environment")
+            if host in ("localhost", "127.0.0.1", "[::1]") or host == name:
+                why = f"which inside {name} is {name} itself"
+            else:
+                why = f"which is not a service of this file (services: {', '.join(services)})"
+            return _fail(
+                "urls_name_services",
+                f"{_at(line)}{name}'s {key} connects to {host}, {why}.",
+                line,
+                hint,
+            )
+    return _ok("urls_name_services", "Every connection URL names another service.", hint)
+
+
 def _compose_healthy_needs_healthcheck(
     doc: _Doc, services: dict[str, Any], setting: Any
 ) -> CheckResult:
@@ -1121,6 +1162,7 @@ def _compose_no_published_ports(doc: _Doc, services: dict[str, Any], setting: An
 _COMPOSE: dict[str, Callable[[_Doc, dict[str, Any], Any], CheckResult]] = {
     "schema": _compose_schema,
     "depends_on_exist": _compose_depends_on_exist,
+    "urls_name_services": _compose_urls_name_services,
     "healthy_needs_healthcheck": _compose_healthy_needs_healthcheck,
     "volumes_declared": _compose_volumes_declared,
     "services": _compose_services,

@@ -181,6 +181,7 @@ volumes:
 COMPOSE_ALL = {
     "schema": True,
     "depends_on_exist": True,
+    "urls_name_services": True,
     "healthy_needs_healthcheck": True,
     "volumes_declared": True,
     "services": ["web", "db", "cache"],

@@ -421,3 +421,32 @@ def test_rollout_lab_right_answers_pass(text: str) -> None:
 def test_rollout_lab_mistakes_fail_on_their_check(text: str, check_name: str) -> None:
     problems = failed(check(ROLL, text))
     assert check_name in problems, problems
+
+
+# m2-lab-compose-basics asks for four fixes; the fourth (Django at localhost) had no check, so a
+# learner who fixed three of them was told every check passes.
+@pytest.mark.parametrize(
+    ("old", "new", "words"),
+    [
+        ("@db:5432", "@localhost:5432", "connects to localhost, which inside web is web itself"),
+        ("@db:5432", "@database:5432", "connects to database, which is not a service"),
+        ("@db:5432", "@127.0.0.1:5432", "connects to 127.0.0.1"),
+    ],
+)
+def test_compose_basics_lab_catches_a_database_url_that_misses_db(
+    old: str, new: str, words: str
+) -> None:
+    results = failed(check("m2-lab-compose-basics", edit("m2-lab-compose-basics", old, new)))
+    assert list(results) == ["urls_name_services"]
+    assert words in results["urls_name_services"]
+
+
+def test_compose_basics_lab_accepts_the_list_form_of_environment() -> None:
+    text = edit(
+        "m2-lab-compose-basics",
+        "    environment:\n      DATABASE_URL: postgres://learn:${POSTGRES_PASSWORD}@db:5432/learn\n"
+        "      REDIS_URL: redis://redis:6379/0\n",
+        "    environment:\n      - DATABASE_URL=postgres://learn:${POSTGRES_PASSWORD}@db:5432/learn\n"
+        "      - REDIS_URL=redis://redis:6379/0\n",
+    )
+    assert failed(check("m2-lab-compose-basics", text)) == {}
