@@ -37,7 +37,7 @@ from jsonschema.exceptions import ValidationError, best_match
 
 from learn.labs.limits import HADOLINT_TIMEOUT, LabInputError, hadolint_slot, load_with_nodes
 
-K8S_VERSION = "1.34.0"
+K8S_VERSION = "1.37.0"
 # Deeper nesting of command substitutions makes hadolint's shell parser take exponential
 # time; no Dockerfile the course asks for nests more than two.
 MAX_SUBSTITUTION_DEPTH = 4

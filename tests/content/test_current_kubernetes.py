@@ -1,7 +1,7 @@
 """The course teaches the Kubernetes that is current (1.37 in December 2026): every Kubernetes
 object in a lesson snippet and in a lab's reference solution passes the strict 1.37 schemas,
-checked with `kubernetes_validate.validate` itself (the upstream library, not our wrapper), so
-the course stays right whichever version the labs' own validator is pinned to."""
+checked with `kubernetes_validate.validate` itself (the upstream library, not our wrapper), and
+the labs' own validator is pinned to that same release."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import pytest
 import yaml
 from kubernetes_validate.utils import SchemaNotFoundError
 
+from learn.labs.validators import K8S_VERSION
 from tests.content.course import course_modules
 
 CURRENT = "1.37.0"
@@ -49,6 +50,12 @@ def test_the_installed_validator_ships_the_current_schemas() -> None:
         f"kubernetes-validate {getattr(kubernetes_validate, '__version__', '?')} has no "
         f"strict schemas for {CURRENT}"
     )
+
+
+def test_the_labs_validate_against_the_current_release() -> None:
+    # kubernetes.io/releases: 1.37.0 released 2026-08-26 is the newest minor on 2026-12-04;
+    # 1.34 reached end of life on 2026-10-27. A lab must not accept what 1.37 refuses.
+    assert K8S_VERSION == CURRENT
 
 
 def test_every_kubernetes_object_in_the_course_is_valid_on_the_current_release() -> None:

@@ -1,7 +1,7 @@
 """The deployment files pass the validators the course uses, and keep the promises of the docs.
 
 Dockerfile -> hadolint, compose.yaml -> the compose-spec schema, deploy/k8s/*.yaml ->
-Kubernetes 1.34 strict schemas: the same `learn.labs.validators` functions that check the
+Kubernetes 1.37 strict schemas: the same `learn.labs.validators` functions that check the
 lessons' snippets and the learners' labs. Then semantic checks a schema cannot make (probes
 on the right paths, the Service selecting the pods, the HPA aiming at the Deployment...).
 
