@@ -5,14 +5,15 @@
 #
 #   docker build -t learn-web:0.1.0 .
 #
-# The base is pinned to Python 3.12 on Debian 12 (bookworm). For fully reproducible builds pin
-# the digest too (`docker buildx imagetools inspect python:3.12-slim-bookworm` prints it) and
-# let Dependabot/Renovate bump it:  FROM python:3.12-slim-bookworm@sha256:<digest> AS builder
+# The base is pinned to Python 3.12 on Debian 13 (trixie, stable since August 2025), as the
+# course's image lesson teaches. For fully reproducible builds pin the digest too
+# (`docker buildx imagetools inspect python:3.12-slim-trixie` prints it) and let
+# Dependabot/Renovate bump it:  FROM python:3.12-slim-trixie@sha256:<digest> AS builder
 
 # --- builder: a virtualenv with the locked dependencies --------------------------------------
 # psycopg[binary], rpds-py and the other compiled dependencies ship manylinux wheels, so the
 # builder needs no compiler and no apt-get.
-FROM python:3.12-slim-bookworm AS builder
+FROM python:3.12-slim-trixie AS builder
 
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PYTHONDONTWRITEBYTECODE=1 \
@@ -29,7 +30,7 @@ RUN --mount=type=cache,target=/root/.cache/pip \
     pip install -c requirements.lock .
 
 # --- runtime: slim base + the virtualenv + the source ----------------------------------------
-FROM python:3.12-slim-bookworm AS runtime
+FROM python:3.12-slim-trixie AS runtime
 
 # PYTHONPATH=/app: the app runs from its source tree (BASE_DIR must hold templates/, static/
 # and lessons/), so /app/learn wins over the copy of the package pip put in the virtualenv.

@@ -33,6 +33,7 @@ DOCKERFILE = ROOT / "Dockerfile"
 DOCKERIGNORE = ROOT / ".dockerignore"
 COMPOSE = ROOT / "compose.yaml"
 K8S = ROOT / "deploy" / "k8s"
+INGRESS_LESSON = ROOT / "lessons" / "04-deployments-and-services" / "03-services-and-ingress.md"
 # kustomization.yaml is kustomize's own file, not a Kubernetes object.
 MANIFESTS = sorted(p for p in K8S.glob("*.yaml") if p.name != "kustomization.yaml")
 
@@ -75,6 +76,10 @@ def test_dockerfile_is_multi_stage_with_pinned_slim_bases() -> None:
         assert re.search(r":[\w.-]+(@sha256:[0-9a-f]{64})?$", image), f"{image}: pin a tag"
         assert ":latest" not in image, f"{image}: never :latest"
     assert "slim" in froms[-1].split()[0], "the final stage starts from a slim image"
+    # The image lesson's rule: spell out the Debian release, the current stable one (Debian 13
+    # trixie since 2025-08-09, debian.org/releases/trixie).
+    for value in froms:
+        assert value.split()[0].split("@")[0].endswith("-trixie"), f"{value}: a -trixie base"
     builder = froms[0].split()[-1]
     copies = [value for name, value in final_stage() if name == "COPY"]
     assert any(v.startswith(f"--from={builder} ") for v in copies), "copy the builder's venv"
@@ -349,6 +354,22 @@ def test_ingress_routes_to_the_service() -> None:
             assert backend["port"].get("name", backend["port"].get("number")) in service_ports
     hosts = one("ConfigMap")["data"]["DJANGO_ALLOWED_HOSTS"].split(",")
     assert all(rule["host"] in hosts for rule in ingress["spec"]["rules"])
+
+
+def test_ingress_uses_the_controller_the_course_teaches() -> None:
+    # The app deploys the way its Ingress lesson teaches. Ingress NGINX was retired in March
+    # 2026 (kubernetes.io blog, 2025-11-11), so neither may name its class "nginx".
+    lesson = INGRESS_LESSON.read_text(encoding="utf-8")
+    taught = set(re.findall(r"^\s*ingressClassName: (\S+)$", lesson, re.MULTILINE))
+    ingress = one("Ingress")
+    assert taught == {ingress["spec"]["ingressClassName"]} == {"traefik"}
+    annotations = ingress["metadata"].get("annotations", {})
+    assert not [a for a in annotations if a.startswith("nginx.ingress.kubernetes.io/")]
+    # Traefik's Ingress annotations (doc.traefik.io, "Traefik & Kubernetes with Ingress"):
+    # the HTTPS entry point only, with TLS on the router.
+    assert annotations["traefik.ingress.kubernetes.io/router.entrypoints"] == "websecure"
+    assert annotations["traefik.ingress.kubernetes.io/router.tls"] == "true"
+    assert ingress["spec"]["tls"][0]["hosts"] == [r["host"] for r in ingress["spec"]["rules"]]
 
 
 def test_hpa_scales_the_deployment() -> None:
