@@ -101,8 +101,11 @@ def lesson_mark_done(*, learner: Learner, lesson: Lesson) -> LessonMark:
 
 
 def _merge_state(into: QuestionState, other: QuestionState) -> None:
-    """Fold an anonymous state into the account's state for the same question."""
-    first, last = (into, other) if into.first_at <= other.first_at else (other, into)
+    """Fold an anonymous state into the account's state for the same question: the first
+    try from the state begun first, the latest answer (and its box) from the one answered
+    last, which need not be the same side."""
+    first = into if into.first_at <= other.first_at else other
+    last = into if into.last_at >= other.last_at else other
     into.first_try_correct = first.first_try_correct
     into.first_at = first.first_at
     into.tries += other.tries
