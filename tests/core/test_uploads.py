@@ -41,5 +41,14 @@ def test_a_file_part_stops_the_parser_and_nothing_is_spooled(client: Client, cou
 
 
 def test_the_ingress_caps_bodies_too() -> None:
+    # Traefik (the class deploy/k8s uses) caps bodies with its buffering middleware, named on
+    # the Ingress's router (doc.traefik.io, "Buffering": 413 above maxRequestBodyBytes).
     ingress = yaml.safe_load((ROOT / "deploy/k8s/ingress.yaml").read_text())
-    assert ingress["metadata"]["annotations"]["nginx.ingress.kubernetes.io/proxy-body-size"] == "1m"
+    middleware = yaml.safe_load((ROOT / "deploy/k8s/middleware.yaml").read_text())
+    reference = f"{middleware['metadata']['namespace']}-{middleware['metadata']['name']}"
+    annotation = ingress["metadata"]["annotations"][
+        "traefik.ingress.kubernetes.io/router.middlewares"
+    ]
+    assert f"{reference}@kubernetescrd" in annotation.split(",")
+    cap = middleware["spec"]["buffering"]["maxRequestBodyBytes"]
+    assert cap == 1024 * 1024 and cap > MAX_REQUEST_BODY
