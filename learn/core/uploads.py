@@ -3,7 +3,8 @@ honest body is a 64 KB lab file; a 300 MB anonymous multipart body used to be sp
 /tmp (64 Mi in the Kubernetes manifests) before the 400.
 
 - BodyLimitMiddleware answers 413 to any body declared larger than MAX_REQUEST_BODY, before
-  anything reads it (the Ingress refuses above 1 MB too: deploy/k8s/ingress.yaml).
+  anything reads it (the Ingress refuses above 1 MiB too: the Traefik Middleware in
+  deploy/k8s/middleware.yaml).
 - RefuseFilesHandler, the only upload handler, stops parsing at the first file part, so a
   body without a Content-Length (chunked) cannot spool a file either.
 - DATA_UPLOAD_MAX_MEMORY_SIZE bounds the form fields themselves (settings).
