@@ -56,7 +56,9 @@ class Ctx:
         self, obj: dict[str, Any], *, subresource: str = "", dry_run: bool = False
     ) -> dict[str, Any]:
         """Write a changed object the way kubectl's label/annotate/scale/set/rollout/cordon do:
-        a PATCH, so RBAC is asked about the `patch` verb (not `update`), then stored."""
+        a PATCH, so RBAC is asked about the `patch` verb (not `update`), then stored through
+        admission and validation as the learner's write (the API server validates a patched
+        object as it validates a created one)."""
         from learn.sim.kube.resources import by_kind
 
         resource = by_kind(str(obj.get("apiVersion", "")), str(obj.get("kind", "")))
@@ -70,7 +72,7 @@ class Ctx:
                 meta.get("name", ""),
                 subresource,
             )
-        return self.store.update(obj, user=None, dry_run=dry_run)
+        return self.store.update(obj, user=self.user, dry_run=dry_run, authorized=True)
 
     def result(self) -> Result:
         return Result(self.code, "".join(self.out), "".join(self.err))
