@@ -26,10 +26,13 @@ class Result:
     code: int = 0
     stdout: str = ""
     stderr: str = ""
+    # Both streams in the order they were written, as a terminal shows them (a program that
+    # knows its order sets it; otherwise stdout comes first).
+    combined: str | None = None
 
     @property
     def output(self) -> str:
-        return self.stdout + self.stderr
+        return self.stdout + self.stderr if self.combined is None else self.combined
 
 
 Program = Callable[[World, list[str], str | None], Result]
@@ -133,10 +136,13 @@ def run_line(world: World, line: str, stdin: str | None = None) -> Result:
             )
     data = stdin
     stderr = ""
+    shown = ""  # what the terminal showed of the stages before the last: their stderr
     result = Result()
-    for stage in stages:
+    for at, stage in enumerate(stages):
         result = _run_one(world, stage, data)
         stderr += result.stderr
+        if at < len(stages) - 1:
+            shown += result.stderr
         data = result.stdout
     if redirect is not None:
         op, path = redirect
@@ -148,7 +154,7 @@ def run_line(world: World, line: str, stdin: str | None = None) -> Result:
         except FileError as exc:
             return Result(1, "", stderr + f"sh: {path}: {exc}\n")
         return Result(result.code, "", stderr)
-    return Result(result.code, result.stdout, stderr)
+    return Result(result.code, result.stdout, stderr, combined=shown + result.output)
 
 
 def _run_one(world: World, argv: list[str], stdin: str | None) -> Result:

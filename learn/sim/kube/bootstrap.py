@@ -147,6 +147,7 @@ def baseline_for(topology_json: str) -> dict[str, api.Object]:
     objects += _namespaces()
     objects += [_node(spec, index) for index, spec in enumerate(topology["nodes"])]
     objects += _default_services()
+    objects += _apiserver_endpoints(topology)
     for _order, _name, build in BUILDERS:
         objects += build(topology)
     out: dict[str, api.Object] = {}
@@ -304,6 +305,44 @@ def _default_services() -> list[dict[str, Any]]:
                 "type": "ClusterIP",
             },
             "status": {"loadBalancer": {}},
+        },
+    ]
+
+
+def _apiserver_endpoints(topology: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The `kubernetes` Service's Endpoints and EndpointSlice, which the API server itself
+    keeps (pkg/controlplane/reconcilers/lease.go and endpointsadapter.go): the control-plane
+    node's address, port 6443. The Service has no selector, so no controller touches them."""
+    index = next(
+        (i for i, n in enumerate(topology["nodes"]) if n.get("control_plane")),
+        None,
+    )
+    if index is None:
+        return []
+    ip = node_ip(index)
+    port = {"name": "https", "port": 6443, "protocol": "TCP"}
+    return [
+        {
+            "apiVersion": "v1",
+            "kind": "Endpoints",
+            "metadata": {
+                "name": "kubernetes",
+                "namespace": "default",
+                "labels": {"endpointslice.kubernetes.io/skip-mirror": "true"},
+            },
+            "subsets": [{"addresses": [{"ip": ip}], "ports": [dict(port)]}],
+        },
+        {
+            "apiVersion": "discovery.k8s.io/v1",
+            "kind": "EndpointSlice",
+            "metadata": {
+                "name": "kubernetes",
+                "namespace": "default",
+                "labels": {"kubernetes.io/service-name": "kubernetes"},
+            },
+            "addressType": "IPv4",
+            "endpoints": [{"addresses": [ip], "conditions": {"ready": True}}],
+            "ports": [dict(port)],
         },
     ]
 
