@@ -50,8 +50,10 @@ INSTEAD: dict[str, str] = {
     "docker-compose": "Compose v2 is a Docker plugin: type `docker compose`",
     "minikube": "this sandbox is already a cluster: use `kubectl`",
     "kind": "this sandbox is already a cluster: use `kubectl`",
-    "helm": "Helm is not simulated; `kubectl apply -k` (Kustomize) is",
+    "helm": "Helm is not simulated (nor is Kustomize's `kubectl apply -k`): apply the manifests with `kubectl apply -f FILE`",
     "k": "type `kubectl` in full",
+    "sh": "the terminal runs one command at a time; `kubectl exec POD -- sh -c '...'` (or `docker exec CONTAINER sh -c '...'`) runs a script inside a container",
+    "bash": "the terminal runs one command at a time; `kubectl exec POD -- sh -c '...'` (or `docker exec CONTAINER sh -c '...'`) runs a script inside a container",
     "cd": "the sandbox has one working directory; paths are relative to it",
     "rm": "delete files in the Files panel",
 }

@@ -35,7 +35,19 @@ LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 MAX_REPLICAS = 200
 
 DRY_RUN = Flag("dry-run", default="none")
-FILE_FLAGS = [Flag("filename", "f", kind="array"), Flag("recursive", "R", kind="bool")]
+# kubectl's FilenameOptions: -f, -R and -k (Kustomize, which the sandbox does not have).
+KUSTOMIZE = Flag(
+    "kustomize",
+    "k",
+    refused=True,
+    refusal="-k (Kustomize) is not available in this sandbox: it does not render a "
+    "kustomization.yaml; apply the manifests themselves with `kubectl apply -f FILE`",
+)
+FILE_FLAGS = [
+    Flag("filename", "f", kind="array"),
+    Flag("recursive", "R", kind="bool"),
+    KUSTOMIZE,
+]
 PRINT_FLAGS = [Flag("output", "o"), Flag("show-managed-fields", kind="bool")]
 
 
@@ -86,7 +98,6 @@ APPLY_FLAGS = [
     *FILE_FLAGS,
     *PRINT_FLAGS,
     DRY_RUN,
-    Flag("kustomize", "k", refused=True),
     Flag("server-side", kind="bool", refused=True),
     Flag("prune", kind="bool", refused=True),
     Flag("selector", "l"),
