@@ -480,6 +480,23 @@ def default(obj: Object) -> None:
             pod_spec(template.get("spec"))
     elif kind == "PersistentVolumeClaim":
         _claim_spec(obj.get("spec"))
+    elif kind == "HorizontalPodAutoscaler":
+        # autoscaling/v2 SetDefaults_HorizontalPodAutoscaler: minReplicas 1, and no metrics
+        # means CPU at 80 % of the requests (autoscaling.DefaultCPUUtilization).
+        spec = obj.get("spec")
+        if isinstance(spec, dict):
+            if spec.get("minReplicas") is None:
+                spec["minReplicas"] = 1
+            if not spec.get("metrics"):
+                spec["metrics"] = [
+                    {
+                        "type": "Resource",
+                        "resource": {
+                            "name": "cpu",
+                            "target": {"type": "Utilization", "averageUtilization": 80},
+                        },
+                    }
+                ]
     elif kind == "ReplicationController":
         spec = obj.setdefault("spec", {})
         template = _template(spec) if isinstance(spec, dict) else None
