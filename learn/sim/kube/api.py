@@ -8,8 +8,8 @@ Every object is a plain dict shaped exactly like the JSON the real API server re
     removed   [key, ...]     bootstrap objects this sandbox deleted
     events    [Event, ...]   core/v1 Events, aggregated by (object, reason, message), capped
 
-Bootstrap objects every cluster starts with (namespaces, nodes, the RBAC policy, kube-system's
-Pods) are shared, immutable data derived from the cluster's topology (`BASELINE_OF`, installed
+Bootstrap objects every cluster starts with (namespaces, nodes, the RBAC policy, the
+`kubernetes` Service and its endpoints) are shared, immutable data derived from the cluster's topology (`BASELINE_OF`, installed
 by learn/sim/kube/bootstrap.py and cached per topology) that a sandbox overlays: reading
 falls through to them, writing copies them into `objects`. That keeps `dump()` small; the baseline is never written into the state and never mutated.
 

@@ -4,8 +4,10 @@ The cluster's shape (its *topology*: the nodes, their sizes, labels and taints) 
 the state (`state["kube"]["topology"]`). Everything else a fresh cluster of that shape starts
 with is derived from it (`baseline_for`), cached per topology and shared by every sandbox of
 that shape, and never written into the state: the namespaces, the Node objects, the
-`kubernetes` Service, kube-system's workloads, the bootstrap RBAC policy. A sandbox stores only
-what it changed (learn/sim/kube/api.py).
+`kubernetes` Service with the Endpoints and EndpointSlice the API server keeps for it, the
+service accounts, the bootstrap RBAC policy. kube-system's workloads (coredns, kube-proxy,
+kindnet, the control plane's static Pods) are not simulated: learn/sim/README.md says why. A
+sandbox stores only what it changed (learn/sim/kube/api.py).
 
 Node keys accepted by `Sandbox.new(nodes=[...])`:
 
