@@ -6,7 +6,7 @@ padding 2), with the Events the cluster recorded about the object."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from learn.sim.kube.resources import Resource
@@ -1030,21 +1030,21 @@ def describe_hpa(ctx: Ctx, hpa: Obj) -> str:
     return w.text()
 
 
+_DESCRIBERS: dict[str, Callable[[Ctx, Obj], str]] = {
+    "pods": describe_pod,
+    "deployments": describe_deployment,
+    "replicasets": describe_replicaset,
+    "services": describe_service,
+    "nodes": describe_node,
+    "jobs": describe_job,
+    "horizontalpodautoscalers": describe_hpa,
+}
+
+
 def describe_one(ctx: Ctx, resource: Resource, obj: Obj) -> str:
-    if resource.name == "pods":
-        return describe_pod(ctx, obj)
-    if resource.name == "deployments":
-        return describe_deployment(ctx, obj)
-    if resource.name == "replicasets":
-        return describe_replicaset(ctx, obj)
-    if resource.name == "services":
-        return describe_service(ctx, obj)
-    if resource.name == "nodes":
-        return describe_node(ctx, obj)
-    if resource.name == "jobs":
-        return describe_job(ctx, obj)
-    if resource.name == "horizontalpodautoscalers":
-        return describe_hpa(ctx, obj)
+    describer = _DESCRIBERS.get(resource.name)
+    if describer is not None:
+        return describer(ctx, obj)
     return describe_simple(ctx, resource, obj)
 
 
