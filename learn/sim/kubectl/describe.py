@@ -397,6 +397,12 @@ def _events(ctx: Ctx, w: W, obj: Obj) -> None:
         )
 
 
+def _line_if(w: W, label: str, value: Any) -> None:
+    """A `Label:  value` line that describe prints only when the field is set."""
+    if value is not None:
+        w.write(0, f"{label}:\t{value}\n")
+
+
 def _controller(obj: Obj) -> str:
     for ref in (obj.get("metadata") or {}).get("ownerReferences") or []:
         if ref.get("controller"):
@@ -409,12 +415,9 @@ def describe_pod(ctx: Ctx, pod: Obj) -> str:
     meta, spec, status = pod.get("metadata") or {}, pod.get("spec") or {}, pod.get("status") or {}
     w.write(0, f"Name:\t{meta.get('name')}\n")
     w.write(0, f"Namespace:\t{meta.get('namespace')}\n")
-    if spec.get("priority") is not None:
-        w.write(0, f"Priority:\t{spec['priority']}\n")
-    if spec.get("priorityClassName"):
-        w.write(0, f"Priority Class Name:\t{spec['priorityClassName']}\n")
-    if spec.get("serviceAccountName"):
-        w.write(0, f"Service Account:\t{spec['serviceAccountName']}\n")
+    _line_if(w, "Priority", spec.get("priority"))
+    _line_if(w, "Priority Class Name", spec.get("priorityClassName") or None)
+    _line_if(w, "Service Account", spec.get("serviceAccountName") or None)
     if spec.get("nodeName"):
         w.write(0, f"Node:\t{spec['nodeName']}/{status.get('hostIP', '')}\n")
     else:
@@ -888,20 +891,16 @@ def describe_job(ctx: Ctx, job: Obj) -> str:
     w = W()
     spec, status = job.get("spec") or {}, job.get("status") or {}
     _owned_head(w, job)
-    if spec.get("parallelism") is not None:
-        w.write(0, f"Parallelism:\t{spec['parallelism']}\n")
+    _line_if(w, "Parallelism", spec.get("parallelism"))
     w.write(
         0,
         f"Completions:\t{spec['completions'] if spec.get('completions') is not None else '<unset>'}\n",
     )
-    if spec.get("completionMode"):
-        w.write(0, f"Completion Mode:\t{spec['completionMode']}\n")
+    _line_if(w, "Completion Mode", spec.get("completionMode") or None)
     if spec.get("suspend") is not None:
         w.write(0, f"Suspend:\t{'true' if spec['suspend'] else 'false'}\n")
-    if spec.get("backoffLimit") is not None:
-        w.write(0, f"Backoff Limit:\t{spec['backoffLimit']}\n")
-    if spec.get("ttlSecondsAfterFinished") is not None:
-        w.write(0, f"TTL Seconds After Finished:\t{spec['ttlSecondsAfterFinished']}\n")
+    _line_if(w, "Backoff Limit", spec.get("backoffLimit"))
+    _line_if(w, "TTL Seconds After Finished", spec.get("ttlSecondsAfterFinished"))
     if status.get("startTime"):
         w.write(0, f"Start Time:\t{rfc1123z(status['startTime'])}\n")
     if status.get("completionTime"):
