@@ -26,10 +26,13 @@ class Result:
     code: int = 0
     stdout: str = ""
     stderr: str = ""
+    # Both streams in the order they were written, as a terminal shows them (a program that
+    # knows its order sets it; otherwise stdout comes first).
+    combined: str | None = None
 
     @property
     def output(self) -> str:
-        return self.stdout + self.stderr
+        return self.stdout + self.stderr if self.combined is None else self.combined
 
 
 Program = Callable[[World, list[str], str | None], Result]
@@ -47,8 +50,10 @@ INSTEAD: dict[str, str] = {
     "docker-compose": "Compose v2 is a Docker plugin: type `docker compose`",
     "minikube": "this sandbox is already a cluster: use `kubectl`",
     "kind": "this sandbox is already a cluster: use `kubectl`",
-    "helm": "Helm is not simulated; `kubectl apply -k` (Kustomize) is",
+    "helm": "Helm is not simulated (nor is Kustomize's `kubectl apply -k`): apply the manifests with `kubectl apply -f FILE`",
     "k": "type `kubectl` in full",
+    "sh": "the terminal runs one command at a time; `kubectl exec POD -- sh -c '...'` (or `docker exec CONTAINER sh -c '...'`) runs a script inside a container",
+    "bash": "the terminal runs one command at a time; `kubectl exec POD -- sh -c '...'` (or `docker exec CONTAINER sh -c '...'`) runs a script inside a container",
     "cd": "the sandbox has one working directory; paths are relative to it",
     "rm": "delete files in the Files panel",
 }
@@ -133,10 +138,13 @@ def run_line(world: World, line: str, stdin: str | None = None) -> Result:
             )
     data = stdin
     stderr = ""
+    shown = ""  # what the terminal showed of the stages before the last: their stderr
     result = Result()
-    for stage in stages:
+    for at, stage in enumerate(stages):
         result = _run_one(world, stage, data)
         stderr += result.stderr
+        if at < len(stages) - 1:
+            shown += result.stderr
         data = result.stdout
     if redirect is not None:
         op, path = redirect
@@ -148,7 +156,7 @@ def run_line(world: World, line: str, stdin: str | None = None) -> Result:
         except FileError as exc:
             return Result(1, "", stderr + f"sh: {path}: {exc}\n")
         return Result(result.code, "", stderr)
-    return Result(result.code, result.stdout, stderr)
+    return Result(result.code, result.stdout, stderr, combined=shown + result.output)
 
 
 def _run_one(world: World, argv: list[str], stdin: str | None) -> Result:

@@ -22,8 +22,15 @@ from dataclasses import dataclass, field
 
 from learn.sim.programs import Process, Response, Run
 
+# The shells an image family ships: busybox's `sh` is its ash (no bash); Debian's `sh` is
+# dash, with bash beside it (docker-library's images are built on busybox, alpine or debian).
+_SHELLS = {"sh", "bash", "ash"}
+_C_FLAGS = {"-c", "-ec", "-ce", "-xc", "-euc"}
+
 # What each image family ships (beyond the shell built-ins).
 _BUSYBOX = {
+    "sh",
+    "ash",
     "wget",
     "nslookup",
     "tail",
@@ -46,6 +53,8 @@ _BUSYBOX = {
     "[",
 }
 _DEBIAN = {
+    "sh",
+    "bash",
     "tail",
     "ls",
     "cat",
@@ -298,6 +307,27 @@ def _run_statement(p: Process, words: list[str], out: _Out, budget: list[int]) -
         out.follow = block.split(":", 1)[1]
 
 
+def _subshell(p: Process, args: list[str]) -> tuple[int, str, int, str]:
+    """`sh -c SCRIPT` inside a script or an exec: the script runs in a shell of its own (its
+    `exit` ends only that shell); `sh` with no script and no terminal reads end-of-input and
+    exits 0."""
+    if not args:
+        return 0, "", 0, ""
+    if args[0] not in _C_FLAGS or len(args) < 2:
+        raise _Unsupported("shell script files")
+    sub = _Out()
+    _run_statements(p, _statements(_tokens(args[1])), sub, [MAX_STEPS])
+    sub.flush()
+    if sub.repeat is not None or sub.follow is not None or sub.load:
+        raise _Unsupported("loops inside a nested `sh -c`")
+    return (
+        sub.code,
+        "".join(line + "\n" for _, line in sub.lines),
+        sub.t,
+        ("forever" if sub.forever else ""),
+    )
+
+
 def _command(p: Process, argv: list[str], out: _Out | None = None) -> tuple[int, str, int, str]:
     """(exit code, output, ms it took, how it ends: "" | "exit" | "forever" | "follow:PATH")."""
     name = argv[0]
@@ -306,6 +336,8 @@ def _command(p: Process, argv: list[str], out: _Out | None = None) -> tuple[int,
     if base not in tools:
         return 127, f"sh: {name}: not found\n", 0, ""
     args = argv[1:]
+    if base in _SHELLS:
+        return _subshell(p, args)
     if base in {"true", ":"}:
         return 0, "", 0, ""
     if base == "false":

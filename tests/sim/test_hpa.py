@@ -176,10 +176,16 @@ def test_without_metrics_server_the_hpa_cannot_get_metrics_as_on_kind() -> None:
     hpa_obj = store.require("horizontalpodautoscalers", "default", "web")
     active = next(c for c in hpa_obj["status"]["conditions"] if c["type"] == "ScalingActive")
     assert (active["status"], active["reason"]) == ("False", "FailedGetResourceMetric")
-    assert store.events_for(hpa_obj)[-1]["message"] == (
+    reasons = {e["reason"]: e["message"] for e in store.events_for(hpa_obj)}
+    assert reasons["FailedGetResourceMetric"] == (
         "failed to get cpu utilization: unable to get metrics for resource cpu: unable to "
         "fetch metrics from resource metrics API: the server could not find the requested "
         "resource (get pods.metrics.k8s.io)"
+    )
+    # horizontal.go reconcileAutoscaler, when computeReplicasForMetrics fails.
+    assert reasons["FailedComputeMetricsReplicas"] == (
+        "invalid metrics (1 invalid out of 1), first error is: failed to get cpu resource "
+        "metric value: " + reasons["FailedGetResourceMetric"]
     )
     assert store.require("deployments", "default", "web")["spec"]["replicas"] == 5
 

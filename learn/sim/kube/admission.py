@@ -267,13 +267,16 @@ def _template(spec: Mapping[str, Any]) -> dict[str, Any] | None:
     return template
 
 
-def deployment(obj: Object) -> None:
-    spec = obj.setdefault("spec", {})
-    if not isinstance(spec, dict):
-        return
-    if spec.get("replicas") is None:
-        spec["replicas"] = 1
-    strategy = spec.setdefault("strategy", {})
+def _unset(values: dict[str, Any], defaults: Mapping[str, Any]) -> None:
+    """SetDefaults_*'s `if obj.X == nil { obj.X = ... }`, in the given order."""
+    for key, value in defaults.items():
+        if values.get(key) is None:
+            values[key] = value
+
+
+def _rolling_update(spec: dict[str, Any], field: str, defaults: Mapping[str, Any]) -> None:
+    """A strategy whose type defaults to RollingUpdate, with these rollingUpdate defaults."""
+    strategy = spec.setdefault(field, {})
     if isinstance(strategy, dict):
         if not strategy.get("type"):
             strategy["type"] = "RollingUpdate"
@@ -281,22 +284,23 @@ def deployment(obj: Object) -> None:
             rolling = strategy.get("rollingUpdate")
             if not isinstance(rolling, dict):
                 rolling = strategy["rollingUpdate"] = {}
-            if rolling.get("maxUnavailable") is None:
-                rolling["maxUnavailable"] = "25%"
-            if rolling.get("maxSurge") is None:
-                rolling["maxSurge"] = "25%"
-    if spec.get("revisionHistoryLimit") is None:
-        spec["revisionHistoryLimit"] = 10
-    if spec.get("progressDeadlineSeconds") is None:
-        spec["progressDeadlineSeconds"] = 600
+            _unset(rolling, defaults)
+
+
+def deployment(obj: Object) -> None:
+    spec = obj.setdefault("spec", {})
+    if not isinstance(spec, dict):
+        return
+    _unset(spec, {"replicas": 1})
+    _rolling_update(spec, "strategy", {"maxUnavailable": "25%", "maxSurge": "25%"})
+    _unset(spec, {"revisionHistoryLimit": 10, "progressDeadlineSeconds": 600})
     _template(spec)
 
 
 def replica_set(obj: Object) -> None:
     spec = obj.setdefault("spec", {})
     if isinstance(spec, dict):
-        if spec.get("replicas") is None:
-            spec["replicas"] = 1
+        _unset(spec, {"replicas": 1})
         _template(spec)
 
 
@@ -319,10 +323,7 @@ def stateful_set(obj: Object) -> None:
     if isinstance(retention, dict):
         retention.setdefault("whenDeleted", "Retain")
         retention.setdefault("whenScaled", "Retain")
-    if spec.get("replicas") is None:
-        spec["replicas"] = 1
-    if spec.get("revisionHistoryLimit") is None:
-        spec["revisionHistoryLimit"] = 10
+    _unset(spec, {"replicas": 1, "revisionHistoryLimit": 10})
     for claim in _list(spec.get("volumeClaimTemplates")):
         _claim_spec(_dict(claim).get("spec"))
     _template(spec)
@@ -332,20 +333,8 @@ def daemon_set(obj: Object) -> None:
     spec = obj.setdefault("spec", {})
     if not isinstance(spec, dict):
         return
-    strategy = spec.setdefault("updateStrategy", {})
-    if isinstance(strategy, dict):
-        if not strategy.get("type"):
-            strategy["type"] = "RollingUpdate"
-        if strategy["type"] == "RollingUpdate":
-            rolling = strategy.get("rollingUpdate")
-            if not isinstance(rolling, dict):
-                rolling = strategy["rollingUpdate"] = {}
-            if rolling.get("maxUnavailable") is None:
-                rolling["maxUnavailable"] = 1
-            if rolling.get("maxSurge") is None:
-                rolling["maxSurge"] = 0
-    if spec.get("revisionHistoryLimit") is None:
-        spec["revisionHistoryLimit"] = 10
+    _rolling_update(spec, "updateStrategy", {"maxUnavailable": 1, "maxSurge": 0})
+    _unset(spec, {"revisionHistoryLimit": 10})
     _template(spec)
 
 
@@ -480,6 +469,23 @@ def default(obj: Object) -> None:
             pod_spec(template.get("spec"))
     elif kind == "PersistentVolumeClaim":
         _claim_spec(obj.get("spec"))
+    elif kind == "HorizontalPodAutoscaler":
+        # autoscaling/v2 SetDefaults_HorizontalPodAutoscaler: minReplicas 1, and no metrics
+        # means CPU at 80 % of the requests (autoscaling.DefaultCPUUtilization).
+        spec = obj.get("spec")
+        if isinstance(spec, dict):
+            if spec.get("minReplicas") is None:
+                spec["minReplicas"] = 1
+            if not spec.get("metrics"):
+                spec["metrics"] = [
+                    {
+                        "type": "Resource",
+                        "resource": {
+                            "name": "cpu",
+                            "target": {"type": "Utilization", "averageUtilization": 80},
+                        },
+                    }
+                ]
     elif kind == "ReplicationController":
         spec = obj.setdefault("spec", {})
         template = _template(spec) if isinstance(spec, dict) else None

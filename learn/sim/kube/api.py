@@ -8,8 +8,8 @@ Every object is a plain dict shaped exactly like the JSON the real API server re
     removed   [key, ...]     bootstrap objects this sandbox deleted
     events    [Event, ...]   core/v1 Events, aggregated by (object, reason, message), capped
 
-Bootstrap objects every cluster starts with (namespaces, nodes, the RBAC policy, kube-system's
-Pods) are shared, immutable data derived from the cluster's topology (`BASELINE_OF`, installed
+Bootstrap objects every cluster starts with (namespaces, nodes, the RBAC policy, the
+`kubernetes` Service and its endpoints) are shared, immutable data derived from the cluster's topology (`BASELINE_OF`, installed
 by learn/sim/kube/bootstrap.py and cached per topology) that a sandbox overlays: reading
 falls through to them, writing copies them into `objects`. That keeps `dump()` small; the baseline is never written into the state and never mutated.
 
@@ -367,17 +367,30 @@ class Store:
         return new
 
     def update(
-        self, obj: Mapping[str, Any], *, user: User | None = None, dry_run: bool = False
+        self,
+        obj: Mapping[str, Any],
+        *,
+        user: User | None = None,
+        dry_run: bool = False,
+        authorized: bool = False,
     ) -> Object:
-        """PUT on the main resource: spec and metadata change, status is kept as stored."""
-        return self._put(obj, user=user, dry_run=dry_run, subresource="")
+        """PUT on the main resource: spec and metadata change, status is kept as stored.
+        `authorized`: the caller has asked RBAC already (a PATCH asks about `patch`), so only
+        admission and validation run as `user`."""
+        return self._put(obj, user=user, dry_run=dry_run, subresource="", authorized=authorized)
 
     def update_status(self, obj: Mapping[str, Any], *, user: User | None = None) -> Object:
         """PUT on /status: only status changes (controllers and the kubelet write here)."""
         return self._put(obj, user=user, dry_run=False, subresource="status")
 
     def _put(
-        self, obj: Mapping[str, Any], *, user: User | None, dry_run: bool, subresource: str
+        self,
+        obj: Mapping[str, Any],
+        *,
+        user: User | None,
+        dry_run: bool,
+        subresource: str,
+        authorized: bool = False,
     ) -> Object:
         res = self._resource_for(obj)
         meta = obj.get("metadata") or {}
@@ -387,7 +400,8 @@ class Store:
         old = self._raw(key)
         if old is None:
             raise not_found(res, name)
-        self.authorize(user, "update", res, namespace, name, subresource)
+        if not authorized:
+            self.authorize(user, "update", res, namespace, name, subresource)
         new = copy_of(obj)
         new_meta = new.setdefault("metadata", {})
         old_meta = old["metadata"]

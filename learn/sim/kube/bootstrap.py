@@ -4,8 +4,10 @@ The cluster's shape (its *topology*: the nodes, their sizes, labels and taints) 
 the state (`state["kube"]["topology"]`). Everything else a fresh cluster of that shape starts
 with is derived from it (`baseline_for`), cached per topology and shared by every sandbox of
 that shape, and never written into the state: the namespaces, the Node objects, the
-`kubernetes` Service, kube-system's workloads, the bootstrap RBAC policy. A sandbox stores only
-what it changed (learn/sim/kube/api.py).
+`kubernetes` Service with the Endpoints and EndpointSlice the API server keeps for it, the
+service accounts, the bootstrap RBAC policy. kube-system's workloads (coredns, kube-proxy,
+kindnet, the control plane's static Pods) are not simulated: learn/sim/README.md says why. A
+sandbox stores only what it changed (learn/sim/kube/api.py).
 
 Node keys accepted by `Sandbox.new(nodes=[...])`:
 
@@ -147,6 +149,7 @@ def baseline_for(topology_json: str) -> dict[str, api.Object]:
     objects += _namespaces()
     objects += [_node(spec, index) for index, spec in enumerate(topology["nodes"])]
     objects += _default_services()
+    objects += _apiserver_endpoints(topology)
     for _order, _name, build in BUILDERS:
         objects += build(topology)
     out: dict[str, api.Object] = {}
@@ -304,6 +307,44 @@ def _default_services() -> list[dict[str, Any]]:
                 "type": "ClusterIP",
             },
             "status": {"loadBalancer": {}},
+        },
+    ]
+
+
+def _apiserver_endpoints(topology: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The `kubernetes` Service's Endpoints and EndpointSlice, which the API server itself
+    keeps (pkg/controlplane/reconcilers/lease.go and endpointsadapter.go): the control-plane
+    node's address, port 6443. The Service has no selector, so no controller touches them."""
+    index = next(
+        (i for i, n in enumerate(topology["nodes"]) if n.get("control_plane")),
+        None,
+    )
+    if index is None:
+        return []
+    ip = node_ip(index)
+    port = {"name": "https", "port": 6443, "protocol": "TCP"}
+    return [
+        {
+            "apiVersion": "v1",
+            "kind": "Endpoints",
+            "metadata": {
+                "name": "kubernetes",
+                "namespace": "default",
+                "labels": {"endpointslice.kubernetes.io/skip-mirror": "true"},
+            },
+            "subsets": [{"addresses": [{"ip": ip}], "ports": [dict(port)]}],
+        },
+        {
+            "apiVersion": "discovery.k8s.io/v1",
+            "kind": "EndpointSlice",
+            "metadata": {
+                "name": "kubernetes",
+                "namespace": "default",
+                "labels": {"kubernetes.io/service-name": "kubernetes"},
+            },
+            "addressType": "IPv4",
+            "endpoints": [{"addresses": [ip], "conditions": {"ready": True}}],
+            "ports": [dict(port)],
         },
     ]
 

@@ -35,8 +35,14 @@ class Ctx:
     stdin: str | None
     command: str
     out: list[str] = field(default_factory=list)
+    # Errors the command returns: kubectl's commands gather them (utilerrors.NewAggregate) and
+    # cmdutil.CheckErr prints them when the command ends, after everything it printed.
     err: list[str] = field(default_factory=list)
     code: int = 0
+    # Warnings go to stderr the moment they happen (rest.WarningHandler, fmt.Fprintf(o.ErrOut)),
+    # between the lines on stdout; `written` keeps both streams in that order.
+    warned: list[str] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)
 
     @property
     def store(self) -> Store:
@@ -44,9 +50,11 @@ class Ctx:
 
     def print(self, text: str) -> None:
         self.out.append(text)
+        self.written.append(text)
 
     def warn(self, text: str) -> None:
-        self.err.append(text)
+        self.warned.append(text)
+        self.written.append(text)
 
     def api_error(self, error: ApiError) -> None:
         self.err.append(format_api_error(error))
@@ -56,7 +64,9 @@ class Ctx:
         self, obj: dict[str, Any], *, subresource: str = "", dry_run: bool = False
     ) -> dict[str, Any]:
         """Write a changed object the way kubectl's label/annotate/scale/set/rollout/cordon do:
-        a PATCH, so RBAC is asked about the `patch` verb (not `update`), then stored."""
+        a PATCH, so RBAC is asked about the `patch` verb (not `update`), then stored through
+        admission and validation as the learner's write (the API server validates a patched
+        object as it validates a created one)."""
         from learn.sim.kube.resources import by_kind
 
         resource = by_kind(str(obj.get("apiVersion", "")), str(obj.get("kind", "")))
@@ -70,10 +80,16 @@ class Ctx:
                 meta.get("name", ""),
                 subresource,
             )
-        return self.store.update(obj, user=None, dry_run=dry_run)
+        return self.store.update(obj, user=self.user, dry_run=dry_run, authorized=True)
 
     def result(self) -> Result:
-        return Result(self.code, "".join(self.out), "".join(self.err))
+        errors = "".join(self.err)
+        return Result(
+            self.code,
+            "".join(self.out),
+            "".join(self.warned) + errors,
+            combined="".join(self.written) + errors,
+        )
 
 
 def format_api_error(error: ApiError, *, source: str = "", operation: str = "") -> str:

@@ -6,7 +6,7 @@ padding 2), with the Events the cluster recorded about the object."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from learn.sim.kube.resources import Resource
@@ -247,17 +247,14 @@ def _containers(
             if value_from is None:
                 for i, line in enumerate(str(e.get("value", "")).split("\n")):
                     w.write(3, f"{e.get('name')}:\t{line}\n" if i == 0 else f"\t{line}\n")
-            elif value_from.get("secretKeyRef"):
-                ref = value_from["secretKeyRef"]
+            elif value_from.get("secretKeyRef") or value_from.get("configMapKeyRef"):
+                secret = bool(value_from.get("secretKeyRef"))
+                ref = value_from["secretKeyRef" if secret else "configMapKeyRef"]
+                source = "in secret" if secret else "of config map"
+                optional = "true" if ref.get("optional") else "false"
                 w.write(
                     3,
-                    f"{e.get('name')}:\t<set to the key '{ref.get('key')}' in secret '{ref.get('name')}'>\tOptional: {'true' if ref.get('optional') else 'false'}\n",
-                )
-            elif value_from.get("configMapKeyRef"):
-                ref = value_from["configMapKeyRef"]
-                w.write(
-                    3,
-                    f"{e.get('name')}:\t<set to the key '{ref.get('key')}' of config map '{ref.get('name')}'>\tOptional: {'true' if ref.get('optional') else 'false'}\n",
+                    f"{e.get('name')}:\t<set to the key '{ref.get('key')}' {source} '{ref.get('name')}'>\tOptional: {optional}\n",
                 )
             elif value_from.get("fieldRef"):
                 ref = value_from["fieldRef"]
@@ -277,6 +274,40 @@ def _containers(
             w.write(3, f"{m.get('mountPath')} from {m.get('name')} ({','.join(flags)})\n")
 
 
+# describe.go's printXVolumeSource for the volume types the course uses: the Type line, then
+# (label, field, shown when unset); a `bool` default prints the field as true/false.
+_VOLUME_SOURCES: dict[str, tuple[str, tuple[tuple[str, str, Any], ...]]] = {
+    "emptyDir": (
+        "EmptyDir (a temporary directory that shares a pod's lifetime)",
+        (("Medium", "medium", ""), ("SizeLimit", "sizeLimit", "<unset>")),
+    ),
+    "configMap": (
+        "ConfigMap (a volume populated by a ConfigMap)",
+        (("Name", "name", ""), ("Optional", "optional", bool)),
+    ),
+    "secret": (
+        "Secret (a volume populated by a Secret)",
+        (("SecretName", "secretName", ""), ("Optional", "optional", bool)),
+    ),
+    "persistentVolumeClaim": (
+        "PersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same namespace)",
+        (("ClaimName", "claimName", ""), ("ReadOnly", "readOnly", bool)),
+    ),
+    "hostPath": (
+        "HostPath (bare host directory volume)",
+        (("Path", "path", ""), ("HostPathType", "type", "")),
+    ),
+}
+
+
+def _source_fields(w: W, ref: Mapping[str, Any], fields: Sequence[tuple[str, str, Any]]) -> None:
+    for label, key, unset in fields:
+        value = ref.get(key)
+        shown = str(value) if value else unset
+        text = ("true" if value else "false") if unset is bool else shown
+        w.write(2, f"{label}:\t{text}\n")
+
+
 def _volumes(w: W, volumes: Sequence[Mapping[str, Any]], space: str = "") -> None:
     if not volumes:
         w.write(0, f"{space}Volumes:\t<none>\n")
@@ -284,34 +315,11 @@ def _volumes(w: W, volumes: Sequence[Mapping[str, Any]], space: str = "") -> Non
     w.write(0, f"{space}Volumes:\n")
     for v in volumes:
         w.write(1, f"{v.get('name')}:\n")
-        if "emptyDir" in v:
-            empty = v.get("emptyDir") or {}
-            w.write(2, "Type:\tEmptyDir (a temporary directory that shares a pod's lifetime)\n")
-            w.write(2, f"Medium:\t{empty.get('medium', '')}\n")
-            w.write(2, f"SizeLimit:\t{empty.get('sizeLimit') or '<unset>'}\n")
-        elif "configMap" in v:
-            ref = v.get("configMap") or {}
-            w.write(2, "Type:\tConfigMap (a volume populated by a ConfigMap)\n")
-            w.write(2, f"Name:\t{ref.get('name', '')}\n")
-            w.write(2, f"Optional:\t{'true' if ref.get('optional') else 'false'}\n")
-        elif "secret" in v:
-            ref = v.get("secret") or {}
-            w.write(2, "Type:\tSecret (a volume populated by a Secret)\n")
-            w.write(2, f"SecretName:\t{ref.get('secretName', '')}\n")
-            w.write(2, f"Optional:\t{'true' if ref.get('optional') else 'false'}\n")
-        elif "persistentVolumeClaim" in v:
-            ref = v.get("persistentVolumeClaim") or {}
-            w.write(
-                2,
-                "Type:\tPersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same namespace)\n",
-            )
-            w.write(2, f"ClaimName:\t{ref.get('claimName', '')}\n")
-            w.write(2, f"ReadOnly:\t{'true' if ref.get('readOnly') else 'false'}\n")
-        elif "hostPath" in v:
-            ref = v.get("hostPath") or {}
-            w.write(2, "Type:\tHostPath (bare host directory volume)\n")
-            w.write(2, f"Path:\t{ref.get('path', '')}\n")
-            w.write(2, f"HostPathType:\t{ref.get('type', '')}\n")
+        kind = next((k for k in _VOLUME_SOURCES if k in v), None)
+        if kind is not None:
+            type_text, fields = _VOLUME_SOURCES[kind]
+            w.write(2, f"Type:\t{type_text}\n")
+            _source_fields(w, v.get(kind) or {}, fields)
         elif "projected" in v:
             w.write(
                 2, "Type:\tProjected (a volume that contains injected data from multiple sources)\n"
@@ -323,9 +331,11 @@ def _volumes(w: W, volumes: Sequence[Mapping[str, Any]], space: str = "") -> Non
                         f"TokenExpirationSeconds:\t{(source['serviceAccountToken'] or {}).get('expirationSeconds', 3600)}\n",
                     )
                 if "configMap" in source:
-                    ref = source["configMap"] or {}
-                    w.write(2, f"ConfigMapName:\t{ref.get('name', '')}\n")
-                    w.write(2, f"Optional:\t{'true' if ref.get('optional') else 'false'}\n")
+                    _source_fields(
+                        w,
+                        source["configMap"] or {},
+                        (("ConfigMapName", "name", ""), ("Optional", "optional", bool)),
+                    )
                 if "downwardAPI" in source:
                     w.write(2, "DownwardAPI:\ttrue\n")
         else:
@@ -387,6 +397,12 @@ def _events(ctx: Ctx, w: W, obj: Obj) -> None:
         )
 
 
+def _line_if(w: W, label: str, value: Any) -> None:
+    """A `Label:  value` line that describe prints only when the field is set."""
+    if value is not None:
+        w.write(0, f"{label}:\t{value}\n")
+
+
 def _controller(obj: Obj) -> str:
     for ref in (obj.get("metadata") or {}).get("ownerReferences") or []:
         if ref.get("controller"):
@@ -399,12 +415,9 @@ def describe_pod(ctx: Ctx, pod: Obj) -> str:
     meta, spec, status = pod.get("metadata") or {}, pod.get("spec") or {}, pod.get("status") or {}
     w.write(0, f"Name:\t{meta.get('name')}\n")
     w.write(0, f"Namespace:\t{meta.get('namespace')}\n")
-    if spec.get("priority") is not None:
-        w.write(0, f"Priority:\t{spec['priority']}\n")
-    if spec.get("priorityClassName"):
-        w.write(0, f"Priority Class Name:\t{spec['priorityClassName']}\n")
-    if spec.get("serviceAccountName"):
-        w.write(0, f"Service Account:\t{spec['serviceAccountName']}\n")
+    _line_if(w, "Priority", spec.get("priority"))
+    _line_if(w, "Priority Class Name", spec.get("priorityClassName") or None)
+    _line_if(w, "Service Account", spec.get("serviceAccountName") or None)
     if spec.get("nodeName"):
         w.write(0, f"Node:\t{spec['nodeName']}/{status.get('hostIP', '')}\n")
     else:
@@ -878,20 +891,16 @@ def describe_job(ctx: Ctx, job: Obj) -> str:
     w = W()
     spec, status = job.get("spec") or {}, job.get("status") or {}
     _owned_head(w, job)
-    if spec.get("parallelism") is not None:
-        w.write(0, f"Parallelism:\t{spec['parallelism']}\n")
+    _line_if(w, "Parallelism", spec.get("parallelism"))
     w.write(
         0,
         f"Completions:\t{spec['completions'] if spec.get('completions') is not None else '<unset>'}\n",
     )
-    if spec.get("completionMode"):
-        w.write(0, f"Completion Mode:\t{spec['completionMode']}\n")
+    _line_if(w, "Completion Mode", spec.get("completionMode") or None)
     if spec.get("suspend") is not None:
         w.write(0, f"Suspend:\t{'true' if spec['suspend'] else 'false'}\n")
-    if spec.get("backoffLimit") is not None:
-        w.write(0, f"Backoff Limit:\t{spec['backoffLimit']}\n")
-    if spec.get("ttlSecondsAfterFinished") is not None:
-        w.write(0, f"TTL Seconds After Finished:\t{spec['ttlSecondsAfterFinished']}\n")
+    _line_if(w, "Backoff Limit", spec.get("backoffLimit"))
+    _line_if(w, "TTL Seconds After Finished", spec.get("ttlSecondsAfterFinished"))
     if status.get("startTime"):
         w.write(0, f"Start Time:\t{rfc1123z(status['startTime'])}\n")
     if status.get("completionTime"):
@@ -1020,21 +1029,21 @@ def describe_hpa(ctx: Ctx, hpa: Obj) -> str:
     return w.text()
 
 
+_DESCRIBERS: dict[str, Callable[[Ctx, Obj], str]] = {
+    "pods": describe_pod,
+    "deployments": describe_deployment,
+    "replicasets": describe_replicaset,
+    "services": describe_service,
+    "nodes": describe_node,
+    "jobs": describe_job,
+    "horizontalpodautoscalers": describe_hpa,
+}
+
+
 def describe_one(ctx: Ctx, resource: Resource, obj: Obj) -> str:
-    if resource.name == "pods":
-        return describe_pod(ctx, obj)
-    if resource.name == "deployments":
-        return describe_deployment(ctx, obj)
-    if resource.name == "replicasets":
-        return describe_replicaset(ctx, obj)
-    if resource.name == "services":
-        return describe_service(ctx, obj)
-    if resource.name == "nodes":
-        return describe_node(ctx, obj)
-    if resource.name == "jobs":
-        return describe_job(ctx, obj)
-    if resource.name == "horizontalpodautoscalers":
-        return describe_hpa(ctx, obj)
+    describer = _DESCRIBERS.get(resource.name)
+    if describer is not None:
+        return describer(ctx, obj)
     return describe_simple(ctx, resource, obj)
 
 

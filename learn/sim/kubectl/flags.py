@@ -22,6 +22,8 @@ class Flag:
     default: Any = None
     # What the sandbox does not simulate (the flag is known, its use is refused clearly).
     refused: bool = False
+    # The refusal's text when it says more than `--NAME is not simulated in this sandbox`.
+    refusal: str = ""
 
 
 class FlagError(Exception):

@@ -71,7 +71,7 @@ NOT_SIMULATED = {
     "cp": "kubectl cp",
     "debug": "kubectl debug",
     "plugin": "kubectl plugin",
-    "kustomize": "kubectl kustomize",
+    "kustomize": "kubectl kustomize (apply the manifests themselves with `kubectl apply -f FILE`)",
     "certificate": "kubectl certificate",
     "completion": "kubectl completion",
     "alpha": "kubectl alpha",
@@ -271,7 +271,8 @@ def main(world: World, args: list[str], stdin: str | None) -> Result:
         )
     for flag in [*GLOBAL_FLAGS, *cmd.flags]:
         if flag.refused and parsed.has(flag.name):
-            return Result(1, "", f"error: --{flag.name} is not simulated in this sandbox\n")
+            refusal = flag.refusal or f"--{flag.name} is not simulated in this sandbox"
+            return Result(1, "", f"error: {refusal}\n")
     own = {flag.name for flag in cmd.flags}
     for remote in ("server", "token", "kubeconfig", "cluster", "user"):
         if parsed.has(remote) and remote not in own:

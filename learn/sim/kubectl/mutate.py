@@ -35,7 +35,19 @@ LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 MAX_REPLICAS = 200
 
 DRY_RUN = Flag("dry-run", default="none")
-FILE_FLAGS = [Flag("filename", "f", kind="array"), Flag("recursive", "R", kind="bool")]
+# kubectl's FilenameOptions: -f, -R and -k (Kustomize, which the sandbox does not have).
+KUSTOMIZE = Flag(
+    "kustomize",
+    "k",
+    refused=True,
+    refusal="-k (Kustomize) is not available in this sandbox: it does not render a "
+    "kustomization.yaml; apply the manifests themselves with `kubectl apply -f FILE`",
+)
+FILE_FLAGS = [
+    Flag("filename", "f", kind="array"),
+    Flag("recursive", "R", kind="bool"),
+    KUSTOMIZE,
+]
 PRINT_FLAGS = [Flag("output", "o"), Flag("show-managed-fields", kind="bool")]
 
 
@@ -86,7 +98,6 @@ APPLY_FLAGS = [
     *FILE_FLAGS,
     *PRINT_FLAGS,
     DRY_RUN,
-    Flag("kustomize", "k", refused=True),
     Flag("server-side", kind="bool", refused=True),
     Flag("prune", kind="bool", refused=True),
     Flag("selector", "l"),
@@ -99,21 +110,91 @@ APPLY_FLAGS = [
 ]
 
 
-def _merge(live: Any, new: Any, last: Any) -> Any:
-    """A client-side three-way merge: what the config sets wins, what the previous config set
-    and the new one drops is removed, what neither mentions (defaults, status, controllers'
-    fields) stays as it is live. Lists are replaced as a whole."""
+# The patchMergeKey of each list the course's kinds hold (k8s.io/api core/v1 types.go,
+# `patchStrategy:"merge" patchMergeKey:"..."`): kubectl's strategic merge patch merges these
+# lists item by item, so what the API server added to an item (a defaulted field, the
+# service-account token's volume and volumeMount) stays. Every other list is replaced.
+MERGE_KEYS: dict[str, tuple[str, ...]] = {
+    "containers": ("name",),
+    "initContainers": ("name",),
+    "ephemeralContainers": ("name",),
+    "volumes": ("name",),
+    "env": ("name",),
+    "volumeMounts": ("mountPath",),
+    "volumeDevices": ("devicePath",),
+    "imagePullSecrets": ("name",),
+    "hostAliases": ("ip",),
+    "ownerReferences": ("uid",),
+    "resourceClaims": ("name",),
+    "schedulingGates": ("name",),
+    "topologySpreadConstraints": ("topologyKey",),
+    # A container's ports merge on containerPort, a Service's on port.
+    "ports": ("containerPort", "port"),
+}
+
+
+def _merge_key(field: str, *lists: Any) -> str | None:
+    """The key a list merges on, if every item of every side has it once."""
+    for key in MERGE_KEYS.get(field, ()):
+        ok = True
+        for items in lists:
+            if items is None:
+                continue
+            if not isinstance(items, list) or not all(
+                isinstance(i, dict) and key in i for i in items
+            ):
+                ok = False
+                break
+            values = [json.dumps(i[key], sort_keys=True) for i in items]
+            if len(set(values)) != len(values):
+                ok = False
+                break
+        if ok:
+            return key
+    return None
+
+
+def _merge_list(live: list[Any], new: list[Any], last: Any, key: str) -> list[Any]:
+    def k(item: dict[str, Any]) -> str:
+        return json.dumps(item[key], sort_keys=True)
+
+    live_by = {k(i): i for i in live}
+    last_by = {k(i): i for i in last} if isinstance(last, list) else {}
+    merged = [_merge(live_by.get(k(i)), i, last_by.get(k(i))) for i in new]
+    wanted = {k(i) for i in new}
+    # Items the server (or another writer) added and this config never set stay, after the
+    # item they followed in the live list (strategic merge's normalizeElementOrder); items
+    # the previous config set and this one drops go.
+    out = merged
+    for at, item in enumerate(live):
+        if k(item) in wanted or k(item) in last_by:
+            continue
+        keys = [k(o) for o in out]
+        before = next((k(p) for p in reversed(live[:at]) if k(p) in keys), None)
+        out.insert(keys.index(before) + 1 if before is not None else 0, copy.deepcopy(item))
+    return out
+
+
+def _merge(live: Any, new: Any, last: Any, field: str = "") -> Any:
+    """kubectl's client-side three-way merge (strategic merge patch): what the config sets
+    wins, what the previous config set and the new one drops is removed, what neither
+    mentions (defaults, status, controllers' fields) stays as it is live. Lists with a merge
+    key (MERGE_KEYS) merge item by item; other lists are replaced as a whole."""
     if isinstance(live, dict) and isinstance(new, dict):
         out = dict(live)
         for key, value in new.items():
             out[key] = _merge(
-                live.get(key), value, (last or {}).get(key) if isinstance(last, dict) else None
+                live.get(key), value, (last or {}).get(key) if isinstance(last, dict) else None, key
             )
         if isinstance(last, dict):
             for key in last:
                 if key not in new:
                     out.pop(key, None)
         return out
+    if isinstance(live, list) and isinstance(new, list):
+        key = _merge_key(field, live, new, last if isinstance(last, list) else None)
+        if key is not None:
+            return _merge_list(live, new, last, key)
     return copy.deepcopy(new)
 
 

@@ -11,7 +11,8 @@ conditions upstream's `podToEndpoint` gives it:
 
 and `ports` with each Service port's target port resolved (a named targetPort by the Pod's
 container ports; Pods that resolve it differently get their own slice, as upstream groups
-endpoints by port mapping). Legacy `Endpoints` objects are not written.
+endpoints by port mapping). Legacy `Endpoints` objects are not written (the `kubernetes`
+Service's, which the API server keeps, is in the bootstrap baseline).
 
 An observer records the number of ready endpoints of every Service in the history
 (`endpoints.ready/<namespace>/<service>`), so a lab can ask whether a rollout ever dropped

@@ -251,7 +251,18 @@ def _sync(store: Store, hpa: Obj, record: Obj) -> bool:
     changed = False
 
     def finish(conditions: list[Obj]) -> bool:
-        status["conditions"] = conditions
+        # setCondition: a condition replaces the one of its type, the others stay as they
+        # were (a ScalingLimited from an earlier sync outlives a sync whose metrics failed).
+        merged = [dict(c) for c in old_conditions]
+        for condition in conditions:
+            at_type = next(
+                (i for i, c in enumerate(merged) if c.get("type") == condition["type"]), None
+            )
+            if at_type is None:
+                merged.append(condition)
+            else:
+                merged[at_type] = condition
+        status["conditions"] = merged
         if status != old_status:
             new = copy_of(hpa)
             new["status"] = status
@@ -306,7 +317,10 @@ def _sync(store: Store, hpa: Obj, record: Obj) -> bool:
         rescale_reason, desired = "Current number of replicas below Spec.MinReplicas", min_replicas
     else:
         proposals = []
-        current_metrics = []
+        current_metrics: list[Obj] = []
+        invalid = 0
+        first_error: str | None = None
+        failed_condition: Obj | None = None
         for metric in spec.get("metrics") or []:
             if metric.get("type") != "Resource":
                 message = f"{metric.get('type')} metrics are not simulated in this sandbox"
@@ -363,21 +377,51 @@ def _sync(store: Store, hpa: Obj, record: Obj) -> bool:
                         }
                     )
             except MetricError as exc:
-                message = f"the HPA was unable to compute the replica count: failed to get {name} utilization: {exc}"
+                # computeStatusForResourceMetric: the event and the ScalingActive condition
+                # of the first metric that failed; its status stays empty (`type: ""`).
+                current_metrics.append({"type": ""})
+                error = f"failed to get {name} utilization: {exc}"
                 store.event(
                     hpa,
                     type="Warning",
                     reason="FailedGetResourceMetric",
-                    message=f"failed to get {name} utilization: {exc}",
+                    message=error,
                     component=COMPONENT,
                 )
-                return finish([
-                    _condition("AbleToScale", "True", "SucceededGetScale", "the HPA controller was able to get the target's current scale", at, old_conditions),
-                    _condition("ScalingActive", "False", "FailedGetResourceMetric", message, at, old_conditions),
-                ])  # fmt: skip
+                if first_error is None:
+                    first_error = f"failed to get {name} resource metric value: {error}"
+                    failed_condition = _condition(
+                        "ScalingActive",
+                        "False",
+                        "FailedGetResourceMetric",
+                        f"the HPA was unable to compute the replica count: {error}",
+                        at,
+                        old_conditions,
+                    )
+                invalid += 1
+                continue
             proposals.append((replicas, f"{name} resource utilization (percentage of request)"))
         if current_metrics:
             status["currentMetrics"] = current_metrics
+        # computeReplicasForMetrics: every metric failed, or some did and the others would
+        # scale down: no scaling this time. The status keeps its last desiredReplicas
+        # (setCurrentReplicasAndMetricsInStatus) and FailedComputeMetricsReplicas is recorded.
+        specs = len(spec.get("metrics") or [])
+        if failed_condition is not None and (
+            invalid >= specs or max(r for r, _ in proposals) < current
+        ):
+            status["desiredReplicas"] = int(old_status.get("desiredReplicas", 0))
+            store.event(
+                hpa,
+                type="Warning",
+                reason="FailedComputeMetricsReplicas",
+                message=f"invalid metrics ({invalid} invalid out of {specs}), first error is: {first_error}",
+                component=COMPONENT,
+            )
+            return finish([
+                _condition("AbleToScale", "True", "SucceededGetScale", "the HPA controller was able to get the target's current scale", at, old_conditions),
+                failed_condition,
+            ])  # fmt: skip
         if proposals:
             desired, metric_name = max(proposals)
         desired, limited = _normalize(
