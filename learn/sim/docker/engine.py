@@ -587,6 +587,19 @@ class ContainerNet:
             return str(endpoint["ip"])
         return "127.0.0.1"
 
+    @property
+    def dns_server(self) -> str:
+        """The nameserver in the container's /etc/resolv.conf. On a user-defined network it is
+        the engine's embedded DNS server (moby libnetwork/resolver.go listens on 127.0.0.11);
+        on the default bridge the daemon copies the host's resolv.conf, and with only a
+        loopback resolver there it writes Google's (libnetwork/resolvconf: 8.8.8.8)."""
+        return "127.0.0.11" if self._user_network() else "8.8.8.8"
+
+    # The embedded server answers from its own records without the AA bit (resolver.go's
+    # createRespMsg sets only RecursionAvailable), so nslookup calls the answer
+    # non-authoritative.
+    authoritative = False
+
     def resolve(self, host: str) -> str | None:
         if host in {"localhost", "127.0.0.1", "::1"}:
             return "127.0.0.1"
