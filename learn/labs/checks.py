@@ -483,21 +483,47 @@ def _check_multi_stage(stages: list[_Stage]) -> CheckResult:
             final.line,
             hint,
         )
-    sources = {i.flags["from"].lower() for i in copies}
-    builders = [s for s in stages[:-1] if s.alias.lower() in sources or str(s.index) in sources]
-    same = [s for s in builders if s.image == final.image]
-    if same:
+    from learn.sim.docker.engine import COMPILER_PACKAGES, ships_compiler
+
+    # The final stage may start from the same image as the build stage: what matters is that
+    # the build tools stay behind, so it must neither start from an image that ships a
+    # compiler nor install one itself.
+    tools = next(
+        (
+            (i, word)
+            for i in final.instructions
+            if i.name == "RUN" and re.search(r"\b(apt-get|apt|apk|dnf|yum)\b", i.value)
+            for word in re.split(r"[\s;&|]+", i.value)
+            if word.split("=")[0] in COMPILER_PACKAGES
+        ),
+        None,
+    )
+    if tools:
+        instruction, package = tools
         return _fail(
             "multi_stage",
-            f"{_at(final.line)}the final stage starts from the same "
-            f"image as its build stage ({final.image}), so it is not any leaner.",
+            f"{_at(instruction.line)}the final stage installs {package} itself, so the build "
+            "tools ship in the final image after all.",
+            instruction.line,
+            hint,
+        )
+    if ships_compiler(final.image):
+        return _fail(
+            "multi_stage",
+            f"{_at(final.line)}the final stage starts from {final.image}, which ships gcc and "
+            "the build headers (it is built on buildpack-deps), so the build tools are still "
+            "in the final image. Start it from a -slim image.",
             final.line,
             hint,
         )
+    sources = {i.flags["from"].lower() for i in copies}
+    builders = [s for s in stages[:-1] if s.alias.lower() in sources or str(s.index) in sources]
+    same = any(s.image == final.image for s in builders)
     return _ok(
         "multi_stage",
-        f"{len(stages)} stages; the final one starts from {final.image} "
-        "and copies only the build output.",
+        f"{len(stages)} stages; the final one starts from {final.image}"
+        + (" (the build stage's base too)" if same else "")
+        + ", installs no build tools and copies only the build output.",
         hint,
     )
 

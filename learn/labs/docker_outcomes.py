@@ -181,12 +181,12 @@ def _check_cache(box: Sandbox, text: str, outcome: str) -> Outcome:
             line=line,
             hint="Copy requirements.txt alone, install, and only then copy the rest.",
         )
+    after = f" and the {len(ran) - 1} step(s) after it" if len(ran) > 1 else " only"
     return Outcome(
         outcome,
         True,
-        f"After editing only {path}, the rebuild re-ran `{instruction}` (line {line}) and the "
-        f"{len(ran) - 1} step(s) after it; {cached} step(s) were CACHED, the dependency "
-        "install among them.",
+        f"After editing only {path}, the rebuild re-ran `{instruction}` (line {line}){after}; "
+        f"{cached} step(s) were CACHED, the dependency install among them.",
     )
 
 
@@ -370,6 +370,17 @@ def _service_line(text: str, service: str, key: str = "") -> int | None:
             break
         if re.match(rf"^\s+{re.escape(key)}\b", line):
             return n
+    return start
+
+
+def _mention_line(text: str, service: str, word: str) -> int | None:
+    """The first line of a service's block that names `word` (a volume, a network)."""
+    start = _service_line(text, service)
+    if start is None:
+        return None
+    for number, line in enumerate(text.splitlines()[start:], start=start + 1):
+        if re.search(rf"(^|[\s:\[,-]){re.escape(word)}($|[\s:\],])", line):
+            return number
     return start
 
 
@@ -607,7 +618,11 @@ def evaluate_compose(text: str, outcomes: Sequence[str]) -> list[Outcome]:
     except SandboxError as exc:
         return [Outcome(o, False, f"The file could not be used: {exc}") for o in outcomes]
     code, out = box.run("docker compose up -d")
-    if code != 0:
+    started = any(
+        c["labels"].get("com.docker.compose.project") == PROJECT
+        for c in engine.state(box.world)["containers"].values()
+    )
+    if code != 0 and not started:
         message = (
             f"$ docker compose up -d\n{_excerpt(out)}\n\nCompose refused the project, so no "
             "container started."
@@ -616,7 +631,7 @@ def evaluate_compose(text: str, outcomes: Sequence[str]) -> list[Outcome]:
             r'service "([^"]+)" refers to undefined (volume|network) ([^\s:]+)', out
         )
         line = (
-            _service_line(text, refused[1], refused[2] + "s")
+            _mention_line(text, refused[1], refused[3])
             if refused
             else _error_line(out, "compose.yaml")
         )
@@ -638,6 +653,18 @@ def evaluate_compose(text: str, outcomes: Sequence[str]) -> list[Outcome]:
             results[index] = Outcome(
                 outcome, False, "This outcome cannot be checked.", hint=SHAPES["compose"]
             )
+    if code != 0:
+        # `up` gave up part way (a dependency failed), after starting what it could.
+        tail = "\n".join(out.rstrip().splitlines()[-2:])
+        for index, result in results.items():
+            if not result.passed:
+                results[index] = Outcome(
+                    result.name,
+                    False,
+                    f"$ docker compose up -d\n...\n{tail}\n\n{result.message}",
+                    result.line,
+                    result.hint,
+                )
     return [results[i] for i in range(len(outcomes))]
 
 

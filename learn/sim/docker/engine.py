@@ -1156,17 +1156,28 @@ _BUILDPACK_FAMILIES = {
 _COMPILER_PACKAGES = {"gcc", "g++", "cc", "clang", "build-essential", "build-base", "gcc-c++"}
 
 
+COMPILER_PACKAGES = frozenset(_COMPILER_PACKAGES)
+
+
+def ships_compiler(reference: str) -> bool:
+    """Whether a pulled image of this reference holds gcc (the buildpack-deps based ones)."""
+    try:
+        ref = images.parse_reference(reference)
+    except images.InvalidReference:
+        return False
+    tag = ref.tag or "latest"
+    return ref.repository in _BUILDPACK_FAMILIES and not any(
+        variant in tag for variant in ("slim", "alpine", "windowsservercore")
+    )
+
+
 def compilers(record: Mapping[str, Any]) -> list[str]:
     """The C compilers an image holds, and where they came from (empty when none)."""
     found = []
     base = str(record.get("source") or record.get("base") or "")
-    if base:
-        ref = images.parse_reference(base)
-        tag = ref.tag or ""
-        if ref.repository in _BUILDPACK_FAMILIES and not any(
-            variant in tag for variant in ("slim", "alpine", "windowsservercore")
-        ):
-            found.append(f"gcc (the base image {ref.familiar} is built on buildpack-deps)")
+    if base and ships_compiler(base):
+        familiar = images.parse_reference(base).familiar
+        found.append(f"gcc (the base image {familiar} is built on buildpack-deps)")
     for path, value in sorted((record.get("fs") or {}).items()):
         if value.startswith("pkg:") and value[4:] in _COMPILER_PACKAGES:
             found.append(f"{value[4:]} (installed at {path} by a RUN step)")
