@@ -61,6 +61,7 @@ CHECKS: dict[str, dict[str, str]] = {
         "deps_before_source": BOOL,
         "exec_form_cmd": BOOL,
         "expose": PORT_OR_TRUE,
+        "outcomes": OUTCOMES,
     },
     "compose": {
         "schema": BOOL,
@@ -75,6 +76,7 @@ CHECKS: dict[str, dict[str, str]] = {
         "reachable": NAME_MAP,
         "isolated": NAME_MAP,
         "no_published_ports": NAMES,
+        "outcomes": OUTCOMES,
     },
     "kubernetes": {
         "schema": BOOL,
@@ -138,7 +140,7 @@ CHECK_TITLES: dict[str, str] = {
     "default_deny": "Traffic is denied by default, then allowed where needed",
     "service_routes_to": "The Service sends traffic to the right Pods",
     "pdb_covers": "A disruption budget covers the Pods",
-    "outcomes": "On a simulated cluster, the file does what the task asks",
+    "outcomes": "On a simulated cluster or Docker host, the file does what the task asks",
 }
 
 
@@ -481,21 +483,47 @@ def _check_multi_stage(stages: list[_Stage]) -> CheckResult:
             final.line,
             hint,
         )
-    sources = {i.flags["from"].lower() for i in copies}
-    builders = [s for s in stages[:-1] if s.alias.lower() in sources or str(s.index) in sources]
-    same = [s for s in builders if s.image == final.image]
-    if same:
+    from learn.sim.docker.engine import COMPILER_PACKAGES, ships_compiler
+
+    # The final stage may start from the same image as the build stage: what matters is that
+    # the build tools stay behind, so it must neither start from an image that ships a
+    # compiler nor install one itself.
+    tools = next(
+        (
+            (i, word)
+            for i in final.instructions
+            if i.name == "RUN" and re.search(r"\b(apt-get|apt|apk|dnf|yum)\b", i.value)
+            for word in re.split(r"[\s;&|]+", i.value)
+            if word.split("=")[0] in COMPILER_PACKAGES
+        ),
+        None,
+    )
+    if tools:
+        instruction, package = tools
         return _fail(
             "multi_stage",
-            f"{_at(final.line)}the final stage starts from the same "
-            f"image as its build stage ({final.image}), so it is not any leaner.",
+            f"{_at(instruction.line)}the final stage installs {package} itself, so the build "
+            "tools ship in the final image after all.",
+            instruction.line,
+            hint,
+        )
+    if ships_compiler(final.image):
+        return _fail(
+            "multi_stage",
+            f"{_at(final.line)}the final stage starts from {final.image}, which ships gcc and "
+            "the build headers (it is built on buildpack-deps), so the build tools are still "
+            "in the final image. Start it from a -slim image.",
             final.line,
             hint,
         )
+    sources = {i.flags["from"].lower() for i in copies}
+    builders = [s for s in stages[:-1] if s.alias.lower() in sources or str(s.index) in sources]
+    same = any(s.image == final.image for s in builders)
     return _ok(
         "multi_stage",
-        f"{len(stages)} stages; the final one starts from {final.image} "
-        "and copies only the build output.",
+        f"{len(stages)} stages; the final one starts from {final.image}"
+        + (" (the build stage's base too)" if same else "")
+        + ", installs no build tools and copies only the build output.",
         hint,
     )
 
@@ -888,40 +916,50 @@ def _compose_depends_on_exist(doc: _Doc, services: dict[str, Any], setting: Any)
 _URL_HOST = re.compile(r"^[a-z][a-z0-9+.-]*://(?:[^@/\s]*@)?(\[[^\]]*\]|[^:/?#\s]+)", re.I)
 
 
-def _environment(service: Mapping[str, Any]) -> dict[str, str]:
-    """A service's `environment:` as a mapping, from either of Compose's two forms."""
-    raw = service.get("environment")
-    if isinstance(raw, list):
-        pairs = (str(item).partition("=") for item in raw)
-        return {key: value for key, _, value in pairs}
-    return {str(k): str(v) for k, v in _mapping(raw).items() if v is not None}
+# Hosts that inside a container mean the container itself (0.0.0.0 as a destination is
+# the local host on Linux). A destination, not a bind address, hence the noqa.
+SELF_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1", "0.0.0.0"}  # noqa: S104
 
 
 def _compose_urls_name_services(doc: _Doc, services: dict[str, Any], setting: Any) -> CheckResult:
+    from learn.sim.docker.compose import environment_section
+
     hint = (
         "Inside a container, `localhost` is that container itself. Other services are reached "
-        "by their service name on the Compose network: `db:5432`, not `localhost:5432`."
+        "by their service name on the Compose network: `db:5432`, not `localhost:5432`. A "
+        "host outside the stack needs its full name (`db.example.com`)."
     )
     for name, service in services.items():
-        for key, value in _environment(_mapping(service)).items():
+        for key, value in environment_section(_mapping(service)).items():
             match = _URL_HOST.match(value.strip())
             if match is None:
                 continue
             host = match.group(1).lower()
-            if host in services and host != name:
-                continue
+            if "$" in host or "{" in host:
+                continue  # filled in from .env when Compose runs: unknowable here
+            if host != name and (host in services or ("." in host and host not in SELF_HOSTS)):
+                continue  # another service, or a dotted name outside the stack (DNS resolves it)
             line = doc.line("services", name, "environment")
-            if host in ("localhost", "127.0.0.1", "[::1]") or host == name:
+            if host in SELF_HOSTS or host == name:
                 why = f"which inside {name} is {name} itself"
             else:
-                why = f"which is not a service of this file (services: {', '.join(services)})"
+                close = difflib.get_close_matches(host, [s for s in services if s != name], n=1)
+                why = (
+                    f'which is not a service of this file (did you mean "{close[0]}"?)'
+                    if close
+                    else f"which is not a service of this file (services: {', '.join(services)})"
+                )
             return _fail(
                 "urls_name_services",
                 f"{_at(line)}{name}'s {key} connects to {host}, {why}.",
                 line,
                 hint,
             )
-    return _ok("urls_name_services", "Every connection URL names another service.", hint)
+    return _ok(
+        "urls_name_services",
+        "Every connection URL names another service of the file or a full host name.",
+        hint,
+    )
 
 
 def _compose_healthy_needs_healthcheck(

@@ -93,20 +93,28 @@ def sentence(item: Any) -> str | None:
     return None
 
 
+def _forms() -> tuple[dict[str, tuple[re.Pattern[str], ...]], dict[str, str]]:
+    """Every kind's outcome sentences: the cluster's here, the Docker host's beside them."""
+    from learn.labs import docker_outcomes
+
+    return FORMS | docker_outcomes.FORMS, SHAPES | docker_outcomes.SHAPES
+
+
 def spec_problems(kind: str, outcomes: Any) -> Iterator[str]:
     """Why a lab's `outcomes` list is not valid for its kind (nothing when it is)."""
-    if kind not in FORMS:
-        yield f"a {kind} lab has no outcome checks (outcomes exist for {', '.join(FORMS)})"
+    forms, shapes = _forms()
+    if kind not in forms:
+        yield f"a {kind} lab has no outcome checks (outcomes exist for {', '.join(forms)})"
         return
     if not isinstance(outcomes, list) or not outcomes:
         yield "outcomes must be a non-empty list of sentences"
         return
     for index, raw in enumerate(outcomes):
         item = sentence(raw)
-        if item is None or not any(f.match(item) for f in FORMS[kind]):
+        if item is None or not any(f.match(item) for f in forms[kind]):
             yield (
                 f"outcomes[{index}] {str(raw)[:80]!r} is not an outcome of a {kind} lab; "
-                f"write one of: {SHAPES[kind]}"
+                f"write one of: {shapes[kind]}"
             )
 
 
@@ -362,6 +370,10 @@ def _check_can_i(box: Sandbox, outcome: str) -> Outcome:
 def evaluate(kind: str, text: str, items: Sequence[Any]) -> list[Outcome]:
     """Apply the learner's file to a fresh sandbox and check each outcome. Never raises on
     learner input: a file the API server refuses fails every outcome with its message."""
+    if kind in ("dockerfile", "compose"):
+        from learn.labs import docker_outcomes
+
+        return docker_outcomes.evaluate(kind, text, items)
     outcomes = [sentence(item) or str(item) for item in items]
     try:
         box = Sandbox.new(seed=f"lab-{kind}", images=LAB_IMAGES)

@@ -492,19 +492,14 @@ def _command(p: Process, argv: list[str], out: _Out | None = None) -> tuple[int,
             )
         host = args[0]
         ip = p.net.resolve(host)
+        # The container's nameserver: Docker's embedded DNS or the cluster's kube-dns Service.
+        server = str(getattr(p.net, "dns_server", "10.96.0.10"))
+        head = f"Server:\t\t{server}\nAddress:\t{server}:53\n\n"
         if ip is None:
-            return (
-                1,
-                f"Server:\t\t10.96.0.10\nAddress:\t10.96.0.10:53\n\n** server can't find {host}: NXDOMAIN\n",
-                30,
-                "",
-            )
-        return (
-            0,
-            f"Server:\t\t10.96.0.10\nAddress:\t10.96.0.10:53\n\nName:\t{host}\nAddress: {ip}\n",
-            30,
-            "",
-        )
+            return 1, f"{head}** server can't find {host}: NXDOMAIN\n", 30, ""
+        if not getattr(p.net, "authoritative", True):
+            head += "Non-authoritative answer:\n"
+        return 0, f"{head}Name:\t{host}\nAddress: {ip}\n", 30, ""
     if base == "pg_isready":
         return _pg_isready(p, args)
     if base == "redis-cli":

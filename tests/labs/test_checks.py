@@ -47,6 +47,16 @@ DOCKER_ALL = {
 }
 
 
+def test_multi_stage_accepts_a_final_stage_on_the_build_stage_base() -> None:
+    # The build tools stay in the build stage; both start from python:3.12-slim.
+    same = DOCKERFILE.replace("FROM python:3.12-alpine", "FROM python:3.12-slim").replace(
+        "RUN adduser -D -u 10001 app", "RUN useradd --uid 10001 app"
+    )
+    result = one("dockerfile", same, "multi_stage", True)
+    assert result.passed, result.message
+    assert "the build stage's base too" in result.message
+
+
 def test_good_dockerfile_passes_every_check() -> None:
     results = run("dockerfile", DOCKERFILE, DOCKER_ALL)
     assert [r.name for r in results] == list(DOCKER_ALL)
@@ -67,7 +77,17 @@ def test_good_dockerfile_passes_every_check() -> None:
             7,
             "copies nothing from an earlier stage",
         ),
-        ("multi_stage", True, "python:3.12-alpine", "python:3.12-slim", 7, "same image"),
+        # The same base as the build stage is fine when the tools stay behind (below), not
+        # when that base ships gcc (python:3.12 is FROM buildpack-deps, docker-library/python)
+        ("multi_stage", True, "python:3.12-alpine", "python:3.12", 7, "ships gcc"),
+        (
+            "multi_stage",
+            True,
+            "RUN adduser -D -u 10001 app\n",
+            "RUN apk add --no-cache gcc musl-dev && adduser -D -u 10001 app\n",
+            11,
+            "installs gcc itself",
+        ),
         ("non_root", True, "USER 10001\n", "", 7, "no USER instruction"),
         ("non_root", True, "USER 10001", "USER root", 12, "still root"),
         (

@@ -35,8 +35,12 @@ def _outcomes(lab_id: str, text: str) -> dict[str, Any]:
     return {r.name: r for r in results}
 
 
-def test_the_kubernetes_and_rbac_labs_declare_outcomes() -> None:
+def test_every_lab_declares_outcomes() -> None:
     assert OUTCOME_LABS == [
+        "m1-lab-cache-friendly",
+        "m1-lab-multistage-nonroot",
+        "m2-lab-compose-basics",
+        "m2-lab-healthy-startup",
         "m3-lab-first-pod",
         "m3-lab-log-sidecar",
         "m4-lab-fix-deployment",

@@ -65,6 +65,9 @@ class StageState:
     history: list[dict[str, Any]] = field(default_factory=list)
     users: set[str] = field(default_factory=set)
     docker: dict[str, Any] = field(default_factory=dict)  # the engine's state (blobs, read only)
+    # The pulled image whose files the stage starts from. Its files are not in `fs` (a pulled
+    # image is opaque to the sandbox), but they are there: the image's program still runs.
+    base: str = ""
 
 
 @dataclass
@@ -337,6 +340,7 @@ def _build(
                 version=parent.version,
                 shell=list(parent.shell),
                 users=set(parent.users),
+                base=parent.base,
             )
         elif stage.base.lower() == "scratch":
             st = StageState(
@@ -383,6 +387,7 @@ def _build(
                 version=record.get("version") or "",
                 shell=["/bin/sh", "-c"],
                 users=_base_users(record.get("family") or ""),
+                base=record.get("source") or record.get("base") or "",
             )
         st.args = {}
         st.docker = docker
@@ -1374,6 +1379,7 @@ def _export(world: World, out: Output, final: StageState, tags: list[str]) -> tu
         "source": None,
         "repo_digest": None,
         "program": final.program,
+        "base": final.base,
         "family": final.family,
         "version": version,
         "fs": final.fs,

@@ -27,6 +27,7 @@ import json
 import posixpath
 import re
 import shlex
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -334,16 +335,28 @@ def _environment(world: World, project: Project, svc: Service) -> dict[str, str]
                 )
             continue
         env.update(_dotenv(text))
-    raw = svc.raw.get("environment") or {}
+    env.update(environment_section(svc.raw))
+    return env
+
+
+def environment_section(service: Mapping[str, Any]) -> dict[str, str]:
+    """A service's `environment:` in either of Compose's forms, as the container gets it: a
+    list item without `=` (or a null value) takes the variable from the shell running
+    Compose, which the sandbox does not have, so it is left out; booleans read as YAML wrote
+    them (`true`/`false`)."""
+    raw = service.get("environment") or {}
+    env: dict[str, str] = {}
     if isinstance(raw, list):
         for item in raw:
             key, eq, value = str(item).partition("=")
             if eq:
                 env[key] = value
-    else:
+    elif isinstance(raw, Mapping):
         for key, value in raw.items():
             if value is not None:
-                env[key] = "true" if value is True else "false" if value is False else str(value)
+                env[str(key)] = (
+                    "true" if value is True else "false" if value is False else str(value)
+                )
     return env
 
 

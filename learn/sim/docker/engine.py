@@ -587,6 +587,19 @@ class ContainerNet:
             return str(endpoint["ip"])
         return "127.0.0.1"
 
+    @property
+    def dns_server(self) -> str:
+        """The nameserver in the container's /etc/resolv.conf. On a user-defined network it is
+        the engine's embedded DNS server (moby libnetwork/resolver.go listens on 127.0.0.11);
+        on the default bridge the daemon copies the host's resolv.conf, and with only a
+        loopback resolver there it writes Google's (libnetwork/resolvconf: 8.8.8.8)."""
+        return "127.0.0.11" if self._user_network() else "8.8.8.8"
+
+    # The embedded server answers from its own records without the AA bit (resolver.go's
+    # createRespMsg sets only RecursionAvailable), so nslookup calls the answer
+    # non-authoritative.
+    authoritative = False
+
     def resolve(self, host: str) -> str | None:
         if host in {"localhost", "127.0.0.1", "::1"}:
             return "127.0.0.1"
@@ -1124,3 +1137,73 @@ def _record(world: World) -> None:
         health = st.get("health")
         value = st["status"] + (f"/{health['status']}" if health else "")
         world.record(f"docker.container/{container['name']}", value)
+
+
+# --------------------------------------------------------------------------- graders' views
+
+# The official language images without a suffix are built on buildpack-deps, which carries gcc,
+# make and the -dev headers (docker-library/buildpack-deps; python's, node's and golang's
+# Dockerfiles start `FROM buildpack-deps:<suite>`); the -slim and -alpine variants and
+# distroless do not.
+_BUILDPACK_FAMILIES = {
+    "docker.io/library/python",
+    "docker.io/library/node",
+    "docker.io/library/golang",
+    "docker.io/library/buildpack-deps",
+    "docker.io/library/gcc",
+    "docker.io/library/rust",
+}
+_COMPILER_PACKAGES = {"gcc", "g++", "cc", "clang", "build-essential", "build-base", "gcc-c++"}
+
+
+COMPILER_PACKAGES = frozenset(_COMPILER_PACKAGES)
+
+
+def ships_compiler(reference: str) -> bool:
+    """Whether a pulled image of this reference holds gcc (the buildpack-deps based ones)."""
+    try:
+        ref = images.parse_reference(reference)
+    except images.InvalidReference:
+        return False
+    tag = ref.tag or "latest"
+    return ref.repository in _BUILDPACK_FAMILIES and not any(
+        variant in tag for variant in ("slim", "alpine", "windowsservercore")
+    )
+
+
+def compilers(record: Mapping[str, Any]) -> list[str]:
+    """The C compilers an image holds, and where they came from (empty when none)."""
+    found = []
+    base = str(record.get("source") or record.get("base") or "")
+    if base and ships_compiler(base):
+        familiar = images.parse_reference(base).familiar
+        found.append(f"gcc (the base image {familiar} is built on buildpack-deps)")
+    for path, value in sorted((record.get("fs") or {}).items()):
+        if value.startswith("pkg:") and value[4:] in _COMPILER_PACKAGES:
+            found.append(f"{value[4:]} (installed at {path} by a RUN step)")
+    return found
+
+
+def http_from_host(
+    world: World, container: dict[str, Any], host_port: int, path: str
+) -> tuple[int | None, str]:
+    """What `curl http://localhost:HOST_PORT/PATH` on the Docker host gets: (status, body), or
+    (None, curl's error) when no published port leads to a listening process."""
+    published = [
+        int(port)
+        for _ip, hport, port, _proto in container.get("ports") or []
+        if str(hport) == str(host_port)
+    ]
+    refused = f"curl: (7) Failed to connect to localhost port {host_port}: Connection refused"
+    if not published:
+        return None, refused
+    ip = next((str(e["ip"]) for e in container["networks"].values() if e.get("ip")), "")
+    peer = _listening(world, container, published[0], ip, local=False)
+    if isinstance(peer, str):
+        if container["state"]["status"] == "running":
+            return None, "curl: (56) Recv failure: Connection reset by peer"
+        return None, refused
+    response = peer.program.http(peer.process, published[0], path, host="localhost")
+    if response is None:
+        return None, "curl: (52) Empty reply from server"
+    return response.status, response.body

@@ -403,6 +403,7 @@ def program_for_image(
         return "built-app-missing"
     if (
         record.get("source") is None
+        and not record.get("base")
         and record["program"] == "learn-web"
         and not _has_course_app(record)
     ):
