@@ -56,6 +56,43 @@ HEALTHY_COMPOSE = """services:
 
 AS = "--as=system:serviceaccount:staging:deployer -n staging"
 
+COMPOSE_UP = """services:
+  web:
+    image: nginx:1.27
+    ports:
+      - "8080:80"
+  cache:
+    image: redis:7
+"""
+
+MIGRATE_JOB = """apiVersion: batch/v1
+kind: Job
+metadata:
+  name: migrate
+spec:
+  backoffLimit: 2
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+        - name: migrate
+          image: busybox:1.36
+          command: ["sh", "-c", "echo applying migrations; sleep 3; exti 0"]
+"""
+
+SERVICE_WEB = """apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  selector:
+    app: web
+    version: blue
+  ports:
+    - port: 80
+      targetPort: 80
+"""
+
 # A task id -> what a learner does: a command line, or ("put", path, text) for the editor.
 SOLUTIONS: dict[str, list[Any]] = {
     "m1-sandbox-build-cache": [
@@ -111,6 +148,105 @@ SOLUTIONS: dict[str, list[Any]] = {
         f"kubectl auth can-i update deployments {AS}",
         f"kubectl auth can-i delete deployments {AS}",
     ],
+    # Docker's embedded DNS answers container names on user-defined networks only
+    # (moby/moby libnetwork/resolver.go; docs.docker.com "Bridge network driver").
+    "m1-sandbox-network-dns": [
+        "docker exec client wget -qO- -T 2 http://web",
+        "docker rm -f web",
+        "docker run -d --name web --network learn-net nginx:1.28",
+        "sleep 2",
+        "docker exec client wget -qO- -T 2 http://web",
+    ],
+    # Compose recreates only the services whose configuration hash changed
+    # (docker/compose pkg/compose/convergence.go, mustRecreate).
+    "m2-sandbox-compose-up": [
+        "docker compose up -d",
+        "docker compose ps",
+        ("put", "compose.yaml", COMPOSE_UP.replace("nginx:1.27", "nginx:1.28")),
+        "docker compose up -d",
+    ],
+    # The Job controller retries a failed Pod with back-off up to backoffLimit and then sets
+    # Failed/BackoffLimitExceeded (kubernetes/kubernetes pkg/controller/job/job_controller.go).
+    "m6-sandbox-job-backoff": [
+        "kubectl get jobs",
+        "kubectl logs job/migrate",
+        ("put", "job.yaml", MIGRATE_JOB.replace("exti 0", "exit 0")),
+        "kubectl delete job migrate",
+        "kubectl apply -f job.yaml",
+        "sleep 10",
+    ],
+    # The postgres image's docker-entrypoint.sh exits 1 without POSTGRES_PASSWORD; the kubelet
+    # restarts it with back-off (kubernetes/kubernetes pkg/kubelet/kuberuntime).
+    "m6-sandbox-debug-crashloop": [
+        "kubectl get pods",
+        "kubectl describe pod {pod}",
+        "kubectl logs {pod} --previous",
+        "kubectl set env deployment/db POSTGRES_PASSWORD=example",
+        "sleep 30",
+    ],
+    # The EndpointSlice controller lists the ready Pods the selector matches
+    # (kubernetes/kubernetes pkg/controller/endpointslice/reconciler.go).
+    "m6-sandbox-blue-green": [
+        "kubectl get endpointslices",
+        "kubectl scale deployment web-green --replicas=3",
+        "kubectl rollout status deployment/web-green",
+        ("put", "service.yaml", SERVICE_WEB.replace("version: blue", "version: green")),
+        "kubectl apply -f service.yaml",
+        "sleep 5",
+        "kubectl get endpointslices",
+    ],
+}
+
+# A task id -> a goal a learner who misses the point does not reach, and what they do.
+WRONG: dict[str, tuple[str, list[Any]]] = {
+    # wget by IP or from the default bridge: the name still does not resolve from client.
+    "m1-sandbox-network-dns": (
+        "client fetched http://web by name",
+        [
+            "docker rm -f web",
+            "docker run -d --name web nginx:1.28",
+            "sleep 2",
+            "docker exec client wget -qO- -T 2 http://web",
+        ],
+    ),
+    # restart keeps the containers (and their image); only up recreates from the new file.
+    "m2-sandbox-compose-up": (
+        "app-web-1 runs nginx:1.28",
+        [
+            "docker compose up -d",
+            ("put", "compose.yaml", COMPOSE_UP.replace("nginx:1.27", "nginx:1.28")),
+            "docker compose restart",
+        ],
+    ),
+    # A failed Job does not start over when its file is applied again.
+    "m6-sandbox-job-backoff": (
+        "job/migrate has one succeeded Pod (Complete)",
+        [
+            "kubectl logs job/migrate",
+            ("put", "job.yaml", MIGRATE_JOB.replace("exti 0", "exit 0")),
+            "kubectl apply -f job.yaml",
+            "sleep 30",
+        ],
+    ),
+    # Deleting the Pod brings back the same crash: the template is unchanged.
+    "m6-sandbox-debug-crashloop": (
+        "A Pod labelled app=db is Ready",
+        [
+            "kubectl logs {pod} --previous",
+            "kubectl delete pod {pod}",
+            "sleep 30",
+        ],
+    ),
+    # Switching the selector before green is Ready leaves the Service with no endpoints.
+    "m6-sandbox-blue-green": (
+        "The web Service never had fewer than 3 ready endpoints",
+        [
+            ("put", "service.yaml", SERVICE_WEB.replace("version: blue", "version: green")),
+            "kubectl apply -f service.yaml",
+            "kubectl scale deployment web-green --replicas=3",
+            "sleep 30",
+        ],
+    ),
 }
 
 
@@ -126,10 +262,17 @@ def course_sandboxes() -> dict[str, Any]:
     }
 
 
-def test_the_course_has_eight_tasks_over_all_five_modules() -> None:
+def test_the_course_has_a_tested_task_in_every_module() -> None:
     found = course_sandboxes()
     assert set(found) == set(SOLUTIONS)
-    assert {path.split("/")[1][:2] for path, _ in found.values()} == {"01", "02", "03", "04", "05"}
+    assert {path.split("/")[1][:2] for path, _ in found.values()} == {
+        "01",
+        "02",
+        "03",
+        "04",
+        "05",
+        "06",
+    }
 
 
 def _names(box: Any, phase: str | None = None) -> list[str]:
@@ -143,21 +286,36 @@ def _names(box: Any, phase: str | None = None) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("key", sorted(SOLUTIONS))
-def test_each_task_is_solvable(key: str) -> None:
+def _play(key: str, steps: list[Any]) -> tuple[str, Any, list[goals.GoalResult]]:
     path, question = course_sandboxes()[key]
     box = start_sandbox(key, question.data["start"])
     assert not goals.all_met(goals.evaluate(box, question.data["goals"])), path
-    for step in SOLUTIONS[key]:
+    for step in steps:
         if isinstance(step, tuple):
+            # The file the learner edits is the block's own starting file, changed.
+            assert step[1] in question.data["start"]["files"] or step[1] == "train.yaml"
+            if step[1] in question.data["start"]["files"]:
+                assert question.data["start"]["files"][step[1]] != step[2]
             box.put(step[1], step[2])
             continue
         pods, pending = _names(box), _names(box, "Pending")
         line = step.format(pod=pods[0] if pods else "", pending=pending[0] if pending else "")
         code, out = box.run(line)
         assert code in (0, 1), (line, code, out)
-    results = goals.evaluate(box, question.data["goals"])
+    return path, box, goals.evaluate(box, question.data["goals"])
+
+
+@pytest.mark.parametrize("key", sorted(SOLUTIONS))
+def test_each_task_is_solvable(key: str) -> None:
+    path, box, results = _play(key, SOLUTIONS[key])
     assert [r.text for r in results if not r.met] == [], (path, box.run("kubectl get all")[1])
+
+
+@pytest.mark.parametrize("key", sorted(WRONG))
+def test_a_wrong_approach_does_not_reach_the_goal(key: str) -> None:
+    unmet, steps = WRONG[key]
+    path, box, results = _play(key, steps)
+    assert unmet in [r.text for r in results if not r.met], path
 
 
 def _start(key: str) -> Any:
