@@ -13,6 +13,7 @@ from django.conf import settings
 from learn.content.parser import load_course
 from learn.sandboxes import goals
 from learn.sandboxes.spec import start_sandbox
+from learn.sim.kube.api import Store
 
 GPU_JOB = """apiVersion: batch/v1
 kind: Job
@@ -346,3 +347,59 @@ def test_the_build_cache_task_caches_all_but_the_code_copy() -> None:
     assert code == 0
     assert out.count("CACHED") == 4  # FROM, WORKDIR, COPY requirements.txt, RUN pip install
     assert re.search(r"\[5/5\] COPY \. \.\n#\d+ DONE", out), out  # the code copy ran again
+
+
+def test_the_crashloop_task_shows_the_reason_in_the_previous_logs() -> None:
+    # kubelet restarts with back-off and the reason CrashLoopBackOff
+    # (kubernetes/kubernetes pkg/kubelet/kuberuntime/kuberuntime_manager.go); the message is
+    # docker-library/postgres docker-entrypoint.sh's.
+    box = _start("m6-sandbox-debug-crashloop")
+    code, out = box.run("kubectl get pods")
+    assert code == 0 and "CrashLoopBackOff" in out
+    pod = _names(box)[0]
+    code, out = box.run(f"kubectl logs {pod} --previous")
+    assert code == 0 and "superuser password is not specified" in out
+    code, out = box.run(f"kubectl describe pod {pod}")
+    assert code == 0 and "Last State:     Terminated" in out and "Back-off restarting" in out
+
+
+def test_the_job_task_shows_the_back_off_and_the_failed_script() -> None:
+    # BackoffLimitExceeded after backoffLimit retries, one Pod per try with restartPolicy
+    # Never (kubernetes/kubernetes pkg/controller/job/job_controller.go).
+    box = _start("m6-sandbox-job-backoff")
+    code, out = box.run("kubectl get jobs")
+    assert code == 0 and "Failed" in out and "0/1" in out
+    assert len(_names(box)) == 3  # the first try and two retries
+    code, out = box.run("kubectl describe job migrate")
+    assert code == 0 and "BackoffLimitExceeded" in out and "3 Failed" in out
+    code, out = box.run("kubectl logs job/migrate")
+    assert code == 0 and "sh: exti: not found" in out
+
+
+def test_the_network_task_fails_by_name_on_the_default_bridge() -> None:
+    # busybox wget's message for a name that does not resolve (busybox networking/wget.c,
+    # via xhost2sockaddr: "bad address").
+    box = _start("m1-sandbox-network-dns")
+    code, out = box.run("docker exec client wget -qO- -T 2 http://web")
+    assert (code, out.strip()) == (1, "wget: bad address 'web:80'")
+
+
+def test_the_compose_task_recreates_only_the_changed_service() -> None:
+    # docker/compose pkg/compose/convergence.go: "Recreate" for a changed service, "Running"
+    # for one left as it was.
+    box = _start("m2-sandbox-compose-up")
+    assert box.run("docker compose up -d")[0] == 0
+    box.put("compose.yaml", COMPOSE_UP.replace("nginx:1.27", "nginx:1.28"))
+    code, out = box.run("docker compose up -d")
+    assert code == 0
+    assert "Container app-web-1 Recreate" in out and "Container app-cache-1 Running" in out
+    assert "app-cache-1 Recreate" not in out
+
+
+def test_switching_before_green_is_ready_leaves_a_moment_with_no_endpoints() -> None:
+    # The EndpointSlice holds only Pods matching the selector, ready once their probe passes
+    # (kubernetes/kubernetes pkg/controller/endpointslice/reconciler.go).
+    box = _start("m6-sandbox-blue-green")
+    box.put("service.yaml", SERVICE_WEB.replace("version: blue", "version: green"))
+    assert box.run("kubectl apply -f service.yaml")[0] == 0
+    assert goals.ready_endpoints(Store.of(box.world), "default", "web") == 0
