@@ -15,8 +15,10 @@ simulated API server's store, learn/sim/kube/api.py), the sandbox's recorded his
                  {service: web, never_below: 3}
     ran          the learner ran a command and it exited with a code
                  {ran: kubectl auth can-i, exit_code: 1}
-    container    a Docker container is running, or running and healthy
+    container    a Docker container is running, or running and healthy; optionally from an
+                 image and attached to a network
                  {container: app-web-1, state: healthy}
+                 {container: web, network: appnet, image: nginx:1.28}
 
 Every kind takes an optional `namespace` (default `default`) and an optional `text`, the
 sentence the learner sees in the checklist (otherwise one is written from the goal).
@@ -43,7 +45,7 @@ KINDS: dict[str, set[str]] = {
     "deployment": {"deployment", "image", "available"},
     "never_below": {"service", "never_below"},
     "ran": {"ran", "exit_code"},
-    "container": {"container", "state"},
+    "container": {"container", "state", "network", "image"},
 }
 CONTAINER_STATES = ("running", "healthy")
 # The key that tells a goal's kind apart (a goal has exactly one of these).
@@ -147,6 +149,11 @@ def spec_problems(goal: Any) -> Iterator[str]:
             yield "container must be the container's name, e.g. app-web-1"
         if goal.get("state", "running") not in CONTAINER_STATES:
             yield f"state must be one of {', '.join(CONTAINER_STATES)}"
+        for key in ("network", "image"):
+            if key in goal and (not isinstance(goal[key], str) or not goal[key].strip()):
+                yield f"{key} must be a Docker {key} name, e.g. " + (
+                    "appnet" if key == "network" else "nginx:1.28"
+                )
 
 
 def describe(goal: Mapping[str, Any]) -> str:
@@ -172,7 +179,12 @@ def describe(goal: Mapping[str, Any]) -> str:
             "ready endpoints once it reached them"
         )
     if kind == "container":
-        return f"container {goal['container']} is {goal.get('state', 'running')}"
+        text = f"container {goal['container']} is {goal.get('state', 'running')}"
+        if "image" in goal:
+            text += f" from {goal['image']}"
+        if "network" in goal:
+            text += f" on network {goal['network']}"
+        return text
     code = goal.get("exit_code", 0)
     return f"you ran `{goal['ran']}` and it exited with code {code}"
 
@@ -306,6 +318,12 @@ def _met(box: Sandbox, goal: Mapping[str, Any]) -> bool:
                 continue
             st = container.get("state") or {}
             if st.get("status") != "running":
+                return False
+            # image_ref is the reference it was run from (`docker ps`'s IMAGE column);
+            # networks the ones it is attached to (NetworkSettings.Networks).
+            if "image" in goal and container.get("image_ref") != goal["image"]:
+                return False
+            if "network" in goal and goal["network"] not in (container.get("networks") or {}):
                 return False
             if goal.get("state") == "healthy":
                 return bool((st.get("health") or {}).get("status") == "healthy")

@@ -13,7 +13,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from learn.content.models import Question
 from learn.core.http import HtmxHttpRequest
-from learn.progress.learner import learner_from_request
+from learn.lessons.pages import lesson_page
+from learn.progress.learner import Learner, learner_from_request
+from learn.progress.selectors import lesson_status
 from learn.sandboxes.models import SandboxSession
 from learn.sandboxes.selectors import sandbox_view, session_for, shown
 from learn.sandboxes.services import (
@@ -58,17 +60,35 @@ def _refused(
     return render(request, "sandboxes/refused.html", context, status=exc.status)
 
 
+def _lesson_header(learner: Learner, question: Question) -> dict[str, object]:
+    """The lesson header's count once a command has just reached a block's goals, as an
+    answer moves it (the quiz answer view, lesson.html#status), and whether that was the
+    lesson's last open item (then "Lesson complete" with the way on, lesson.html#complete)."""
+    status = lesson_status(learner, question.lesson)
+    page = lesson_page(question.lesson.slug) if status.done else None
+    return {
+        "lesson": question.lesson,
+        "status": status,
+        "next": page.next_lesson if page else None,
+        "completed": status.done,
+    }
+
+
 def _answer(
     request: HtmxHttpRequest,
     question: Question | None,
     entries: list[dict[str, object]],
     session: SandboxSession,
     box: Sandbox | None = None,
+    header: dict[str, object] | None = None,
 ) -> HttpResponse:
     if not request.htmx:
+        if header and header["completed"] and question is not None:
+            # Without JavaScript the page's header says it, as after a question's answer.
+            return redirect(f"{question.lesson.get_absolute_url()}#lesson-status")
         return redirect(_back(question))
     view = sandbox_view(question=question, session=session, box=box)
-    context = {"view": view, "entries": entries}
+    context = {"view": view, "entries": entries, "header": header}
     return render(request, "sandboxes/_block.html#after", context)
 
 
@@ -84,7 +104,8 @@ def run(request: HtmxHttpRequest, slot: str) -> HttpResponse:
     except SandboxRefused as exc:
         return _refused(request, exc, question)
     entry = shown(result.session.transcript[-1])
-    return _answer(request, question, [entry], result.session, result.box)
+    header = _lesson_header(learner, question) if result.just_met and question else None
+    return _answer(request, question, [entry], result.session, result.box, header)
 
 
 @require_POST

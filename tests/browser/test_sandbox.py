@@ -73,10 +73,10 @@ def test_keyboard_only_with_history_and_reset(live_server, page) -> None:
 def test_two_tabs_at_once_lose_nothing(live_server, chromium) -> None:
     course_sync(root=SANDBOX_COURSE)
     context = chromium.new_context()
+    context.set_default_timeout(10_000)  # a hang fails, as the page fixture's does
     try:
         first, second = context.new_page(), context.new_page()
         for tab in (first, second):
-            tab.set_default_timeout(10_000)
             tab.goto(f"{live_server.url}/lessons/terminal/")
         # One command first, so both tabs share the anonymous learner's session cookie.
         first.fill(INPUT, "ls")
@@ -99,6 +99,7 @@ def test_two_tabs_at_once_lose_nothing(live_server, chromium) -> None:
 def test_without_javascript_the_form_posts_and_comes_back(live_server, chromium) -> None:
     course_sync(root=SANDBOX_COURSE)
     context = chromium.new_context(java_script_enabled=False)
+    context.set_default_timeout(10_000)  # a hang fails, as the page fixture's does
     try:
         page = context.new_page()
         page.goto(f"{live_server.url}/lessons/terminal/")
@@ -114,6 +115,7 @@ def test_without_javascript_the_form_posts_and_comes_back(live_server, chromium)
 def test_a_390_pixel_phone_scrolls_only_inside_the_terminal(live_server, chromium) -> None:
     course_sync(root=SANDBOX_COURSE)
     context = chromium.new_context(viewport={"width": 390, "height": 844})
+    context.set_default_timeout(10_000)  # a hang fails, as the page fixture's does
     try:
         page = context.new_page()
         for path in ("/lessons/terminal/", "/playground/"):

@@ -140,3 +140,24 @@ def test_container_goal_reads_the_engine_state_and_health() -> None:
     assert list(goals.spec_problems({"container": "x", "state": "asleep"})) == [
         "state must be one of running, healthy"
     ]
+
+
+def test_container_goal_asks_for_the_image_and_network_docker_ps_and_inspect_show() -> None:
+    # `docker run --network NET` attaches only to NET, the default `bridge` otherwise, and
+    # IMAGE is the reference the container was run from (moby/moby daemon/create.go,
+    # docker/cli cli/command/formatter/container.go).
+    box = Sandbox.new()
+    assert box.run("docker network create learn-net")[0] == 0
+    assert box.run("docker run -d --name web --network learn-net nginx:1.28")[0] == 0
+    assert box.run("docker run -d --name old nginx:1.27")[0] == 0
+    assert met(box, {"container": "web", "network": "learn-net", "image": "nginx:1.28"})
+    assert not met(box, {"container": "web", "network": "bridge"})
+    assert not met(box, {"container": "web", "image": "nginx:1.27"})
+    assert met(box, {"container": "old", "network": "bridge"})
+    assert not met(box, {"container": "old", "network": "learn-net"})
+    assert goals.describe({"container": "web", "network": "learn-net", "image": "nginx:1.28"}) == (
+        "container web is running from nginx:1.28 on network learn-net"
+    )
+    assert list(goals.spec_problems({"container": "web", "network": ""})) == [
+        "network must be a Docker network name, e.g. appnet"
+    ]

@@ -13,6 +13,7 @@ from django.conf import settings
 from learn.content.parser import load_course
 from learn.sandboxes import goals
 from learn.sandboxes.spec import start_sandbox
+from learn.sim.kube.api import Store
 
 GPU_JOB = """apiVersion: batch/v1
 kind: Job
@@ -55,6 +56,43 @@ HEALTHY_COMPOSE = """services:
 """
 
 AS = "--as=system:serviceaccount:staging:deployer -n staging"
+
+COMPOSE_UP = """services:
+  web:
+    image: nginx:1.27
+    ports:
+      - "8080:80"
+  cache:
+    image: redis:7
+"""
+
+MIGRATE_JOB = """apiVersion: batch/v1
+kind: Job
+metadata:
+  name: migrate
+spec:
+  backoffLimit: 2
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+        - name: migrate
+          image: busybox:1.36
+          command: ["sh", "-c", "echo applying migrations; sleep 3; exti 0"]
+"""
+
+SERVICE_WEB = """apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  selector:
+    app: web
+    version: blue
+  ports:
+    - port: 80
+      targetPort: 80
+"""
 
 # A task id -> what a learner does: a command line, or ("put", path, text) for the editor.
 SOLUTIONS: dict[str, list[Any]] = {
@@ -111,6 +149,105 @@ SOLUTIONS: dict[str, list[Any]] = {
         f"kubectl auth can-i update deployments {AS}",
         f"kubectl auth can-i delete deployments {AS}",
     ],
+    # Docker's embedded DNS answers container names on user-defined networks only
+    # (moby/moby libnetwork/resolver.go; docs.docker.com "Bridge network driver").
+    "m1-sandbox-network-dns": [
+        "docker exec client wget -qO- -T 2 http://web",
+        "docker rm -f web",
+        "docker run -d --name web --network learn-net nginx:1.28",
+        "sleep 2",
+        "docker exec client wget -qO- -T 2 http://web",
+    ],
+    # Compose recreates only the services whose configuration hash changed
+    # (docker/compose pkg/compose/convergence.go, mustRecreate).
+    "m2-sandbox-compose-up": [
+        "docker compose up -d",
+        "docker compose ps",
+        ("put", "compose.yaml", COMPOSE_UP.replace("nginx:1.27", "nginx:1.28")),
+        "docker compose up -d",
+    ],
+    # The Job controller retries a failed Pod with back-off up to backoffLimit and then sets
+    # Failed/BackoffLimitExceeded (kubernetes/kubernetes pkg/controller/job/job_controller.go).
+    "m6-sandbox-job-backoff": [
+        "kubectl get jobs",
+        "kubectl logs job/migrate",
+        ("put", "job.yaml", MIGRATE_JOB.replace("exti 0", "exit 0")),
+        "kubectl delete job migrate",
+        "kubectl apply -f job.yaml",
+        "sleep 10",
+    ],
+    # The postgres image's docker-entrypoint.sh exits 1 without POSTGRES_PASSWORD; the kubelet
+    # restarts it with back-off (kubernetes/kubernetes pkg/kubelet/kuberuntime).
+    "m6-sandbox-debug-crashloop": [
+        "kubectl get pods",
+        "kubectl describe pod {pod}",
+        "kubectl logs {pod} --previous",
+        "kubectl set env deployment/db POSTGRES_PASSWORD=example",
+        "sleep 30",
+    ],
+    # The EndpointSlice controller lists the ready Pods the selector matches
+    # (kubernetes/kubernetes pkg/controller/endpointslice/reconciler.go).
+    "m6-sandbox-blue-green": [
+        "kubectl get endpointslices",
+        "kubectl scale deployment web-green --replicas=3",
+        "kubectl rollout status deployment/web-green",
+        ("put", "service.yaml", SERVICE_WEB.replace("version: blue", "version: green")),
+        "kubectl apply -f service.yaml",
+        "sleep 5",
+        "kubectl get endpointslices",
+    ],
+}
+
+# A task id -> a goal a learner who misses the point does not reach, and what they do.
+WRONG: dict[str, tuple[str, list[Any]]] = {
+    # wget by IP or from the default bridge: the name still does not resolve from client.
+    "m1-sandbox-network-dns": (
+        "client fetched http://web by name",
+        [
+            "docker rm -f web",
+            "docker run -d --name web nginx:1.28",
+            "sleep 2",
+            "docker exec client wget -qO- -T 2 http://web",
+        ],
+    ),
+    # restart keeps the containers (and their image); only up recreates from the new file.
+    "m2-sandbox-compose-up": (
+        "app-web-1 runs nginx:1.28",
+        [
+            "docker compose up -d",
+            ("put", "compose.yaml", COMPOSE_UP.replace("nginx:1.27", "nginx:1.28")),
+            "docker compose restart",
+        ],
+    ),
+    # A failed Job does not start over when its file is applied again.
+    "m6-sandbox-job-backoff": (
+        "job/migrate has one succeeded Pod (Complete)",
+        [
+            "kubectl logs job/migrate",
+            ("put", "job.yaml", MIGRATE_JOB.replace("exti 0", "exit 0")),
+            "kubectl apply -f job.yaml",
+            "sleep 30",
+        ],
+    ),
+    # Deleting the Pod brings back the same crash: the template is unchanged.
+    "m6-sandbox-debug-crashloop": (
+        "A Pod labelled app=db is Ready",
+        [
+            "kubectl logs {pod} --previous",
+            "kubectl delete pod {pod}",
+            "sleep 30",
+        ],
+    ),
+    # Switching the selector before green is Ready leaves the Service with no endpoints.
+    "m6-sandbox-blue-green": (
+        "The web Service never had fewer than 3 ready endpoints",
+        [
+            ("put", "service.yaml", SERVICE_WEB.replace("version: blue", "version: green")),
+            "kubectl apply -f service.yaml",
+            "kubectl scale deployment web-green --replicas=3",
+            "sleep 30",
+        ],
+    ),
 }
 
 
@@ -126,10 +263,17 @@ def course_sandboxes() -> dict[str, Any]:
     }
 
 
-def test_the_course_has_eight_tasks_over_all_five_modules() -> None:
+def test_the_course_has_a_tested_task_in_every_module() -> None:
     found = course_sandboxes()
     assert set(found) == set(SOLUTIONS)
-    assert {path.split("/")[1][:2] for path, _ in found.values()} == {"01", "02", "03", "04", "05"}
+    assert {path.split("/")[1][:2] for path, _ in found.values()} == {
+        "01",
+        "02",
+        "03",
+        "04",
+        "05",
+        "06",
+    }
 
 
 def _names(box: Any, phase: str | None = None) -> list[str]:
@@ -143,21 +287,36 @@ def _names(box: Any, phase: str | None = None) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("key", sorted(SOLUTIONS))
-def test_each_task_is_solvable(key: str) -> None:
+def _play(key: str, steps: list[Any]) -> tuple[str, Any, list[goals.GoalResult]]:
     path, question = course_sandboxes()[key]
     box = start_sandbox(key, question.data["start"])
     assert not goals.all_met(goals.evaluate(box, question.data["goals"])), path
-    for step in SOLUTIONS[key]:
+    for step in steps:
         if isinstance(step, tuple):
+            # The file the learner edits is the block's own starting file, changed.
+            assert step[1] in question.data["start"]["files"] or step[1] == "train.yaml"
+            if step[1] in question.data["start"]["files"]:
+                assert question.data["start"]["files"][step[1]] != step[2]
             box.put(step[1], step[2])
             continue
         pods, pending = _names(box), _names(box, "Pending")
         line = step.format(pod=pods[0] if pods else "", pending=pending[0] if pending else "")
         code, out = box.run(line)
         assert code in (0, 1), (line, code, out)
-    results = goals.evaluate(box, question.data["goals"])
+    return path, box, goals.evaluate(box, question.data["goals"])
+
+
+@pytest.mark.parametrize("key", sorted(SOLUTIONS))
+def test_each_task_is_solvable(key: str) -> None:
+    path, box, results = _play(key, SOLUTIONS[key])
     assert [r.text for r in results if not r.met] == [], (path, box.run("kubectl get all")[1])
+
+
+@pytest.mark.parametrize("key", sorted(WRONG))
+def test_a_wrong_approach_does_not_reach_the_goal(key: str) -> None:
+    unmet, steps = WRONG[key]
+    path, box, results = _play(key, steps)
+    assert unmet in [r.text for r in results if not r.met], path
 
 
 def _start(key: str) -> Any:
@@ -188,3 +347,59 @@ def test_the_build_cache_task_caches_all_but_the_code_copy() -> None:
     assert code == 0
     assert out.count("CACHED") == 4  # FROM, WORKDIR, COPY requirements.txt, RUN pip install
     assert re.search(r"\[5/5\] COPY \. \.\n#\d+ DONE", out), out  # the code copy ran again
+
+
+def test_the_crashloop_task_shows_the_reason_in_the_previous_logs() -> None:
+    # kubelet restarts with back-off and the reason CrashLoopBackOff
+    # (kubernetes/kubernetes pkg/kubelet/kuberuntime/kuberuntime_manager.go); the message is
+    # docker-library/postgres docker-entrypoint.sh's.
+    box = _start("m6-sandbox-debug-crashloop")
+    code, out = box.run("kubectl get pods")
+    assert code == 0 and "CrashLoopBackOff" in out
+    pod = _names(box)[0]
+    code, out = box.run(f"kubectl logs {pod} --previous")
+    assert code == 0 and "superuser password is not specified" in out
+    code, out = box.run(f"kubectl describe pod {pod}")
+    assert code == 0 and "Last State:     Terminated" in out and "Back-off restarting" in out
+
+
+def test_the_job_task_shows_the_back_off_and_the_failed_script() -> None:
+    # BackoffLimitExceeded after backoffLimit retries, one Pod per try with restartPolicy
+    # Never (kubernetes/kubernetes pkg/controller/job/job_controller.go).
+    box = _start("m6-sandbox-job-backoff")
+    code, out = box.run("kubectl get jobs")
+    assert code == 0 and "Failed" in out and "0/1" in out
+    assert len(_names(box)) == 3  # the first try and two retries
+    code, out = box.run("kubectl describe job migrate")
+    assert code == 0 and "BackoffLimitExceeded" in out and "3 Failed" in out
+    code, out = box.run("kubectl logs job/migrate")
+    assert code == 0 and "sh: exti: not found" in out
+
+
+def test_the_network_task_fails_by_name_on_the_default_bridge() -> None:
+    # busybox wget's message for a name that does not resolve (busybox networking/wget.c,
+    # via xhost2sockaddr: "bad address").
+    box = _start("m1-sandbox-network-dns")
+    code, out = box.run("docker exec client wget -qO- -T 2 http://web")
+    assert (code, out.strip()) == (1, "wget: bad address 'web:80'")
+
+
+def test_the_compose_task_recreates_only_the_changed_service() -> None:
+    # docker/compose pkg/compose/convergence.go: "Recreate" for a changed service, "Running"
+    # for one left as it was.
+    box = _start("m2-sandbox-compose-up")
+    assert box.run("docker compose up -d")[0] == 0
+    box.put("compose.yaml", COMPOSE_UP.replace("nginx:1.27", "nginx:1.28"))
+    code, out = box.run("docker compose up -d")
+    assert code == 0
+    assert "Container app-web-1 Recreate" in out and "Container app-cache-1 Running" in out
+    assert "app-cache-1 Recreate" not in out
+
+
+def test_switching_before_green_is_ready_leaves_a_moment_with_no_endpoints() -> None:
+    # The EndpointSlice holds only Pods matching the selector, ready once their probe passes
+    # (kubernetes/kubernetes pkg/controller/endpointslice/reconciler.go).
+    box = _start("m6-sandbox-blue-green")
+    box.put("service.yaml", SERVICE_WEB.replace("version: blue", "version: green"))
+    assert box.run("kubectl apply -f service.yaml")[0] == 0
+    assert goals.ready_endpoints(Store.of(box.world), "default", "web") == 0
