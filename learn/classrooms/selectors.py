@@ -14,7 +14,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from learn.classrooms.answers import answer_fragments, answer_text, right_fragments
-from learn.classrooms.models import Classroom, LiveQuestion, Membership
+from learn.classrooms.models import Classroom, LiveQuestion, Membership, Removal
 from learn.content.models import Lesson, Module, Question
 from learn.content.parser import normalise_text_answer
 from learn.progress.models import Attempt, LessonMark, QuestionState
@@ -438,6 +438,11 @@ def student_review(classroom: Classroom, *, user_id: int) -> StudentReview:
     return StudentReview(
         membership.user, membership.joined_at, lessons, answered, right, tries, correct, last_at
     )
+
+
+def removed_students(classroom: Classroom) -> list[Removal]:
+    """Who an instructor removed from the class, latest first. One query."""
+    return list(Removal.objects.filter(classroom=classroom).select_related("user", "removed_by"))
 
 
 # --- Live question ----------------------------------------------------------------------

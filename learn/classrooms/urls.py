@@ -13,6 +13,8 @@ INSTRUCTOR_URL_NAMES = (
     "classroom_pacing",
     "classroom_add_instructor",
     "classroom_remove_student",
+    "classroom_removed",
+    "classroom_readmit",
     "classroom_questions",
     "classroom_student",
     "classroom_student_password",
@@ -39,6 +41,12 @@ urlpatterns = [
         "<id:pk>/students/<id:user_id>/remove/",
         views.remove_student,
         name="classroom_remove_student",
+    ),
+    path("<id:pk>/removed/", views.removed_students, name="classroom_removed"),
+    path(
+        "<id:pk>/removed/<id:user_id>/readmit/",
+        views.readmit_student,
+        name="classroom_readmit",
     ),
     path("<id:pk>/students/<id:user_id>/", views.student_review, name="classroom_student"),
     path(

@@ -286,9 +286,34 @@ def add_instructor(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def remove_student(request: HtmxHttpRequest, pk: int, user_id: int) -> HttpResponse:
     classroom = classroom_for_instructor(user=request.user, pk=pk)
-    if services.student_remove(classroom=classroom, user_id=user_id):
-        messages.success(request, "The student was removed from the class.")
+    if services.student_remove(classroom=classroom, user_id=user_id, by=request.user):
+        messages.success(
+            request,
+            "The student was removed from the class. The join code no longer lets them back "
+            "in; re-admit them from Removed students if you change your mind.",
+        )
     return redirect(classroom.get_absolute_url())
+
+
+@require_GET
+def removed_students(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    classroom = classroom_for_instructor(user=request.user, pk=pk)
+    context = {
+        "classroom": classroom,
+        "removals": selectors.removed_students(classroom),
+        "tab": "progress",
+    }
+    return _private(render(request, "classrooms/removed.html", context))
+
+
+@require_POST
+def readmit_student(request: HtmxHttpRequest, pk: int, user_id: int) -> HttpResponse:
+    classroom = classroom_for_instructor(user=request.user, pk=pk)
+    if services.student_readmit(classroom=classroom, user_id=user_id):
+        messages.success(request, "The student is back in the class, with all their progress.")
+    else:
+        messages.error(request, "That student is not on the list of removed students.")
+    return redirect("classroom_removed", pk=classroom.pk)
 
 
 # --- Instructor: analysis, one student, exports -----------------------------------------
