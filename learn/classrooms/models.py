@@ -160,6 +160,12 @@ class LiveQuestion(models.Model):
         return max(0, math.ceil((self.closes_at - (now or timezone.now())).total_seconds()))
 
     @property
+    def time_left(self) -> str:
+        """The countdown as a clock reads it ("1:05"); empty with no countdown."""
+        left = self.seconds_left()
+        return "" if left is None else f"{left // 60}:{left % 60:02d}"
+
+    @property
     def version(self) -> str:
         """Changes whenever what students should see changes; polls compare it. Reading the
         clock here makes the version move by itself when the countdown runs out."""

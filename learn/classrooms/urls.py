@@ -23,6 +23,8 @@ INSTRUCTOR_URL_NAMES = (
     "classroom_ask",
     "classroom_ask_push",
     "classroom_ask_reveal",
+    "classroom_ask_close",
+    "classroom_projector",
     "classroom_ask_stop",
 )
 
@@ -60,5 +62,7 @@ urlpatterns = [
     path("<id:pk>/ask/", views.ask, name="classroom_ask"),
     path("<id:pk>/ask/push/", views.ask_push, name="classroom_ask_push"),
     path("<id:pk>/ask/reveal/", views.ask_reveal, name="classroom_ask_reveal"),
+    path("<id:pk>/ask/close/", views.ask_close, name="classroom_ask_close"),
+    path("<id:pk>/ask/projector/", views.projector, name="classroom_projector"),
     path("<id:pk>/ask/stop/", views.ask_stop, name="classroom_ask_stop"),
 ]

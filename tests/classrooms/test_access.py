@@ -41,6 +41,7 @@ REQUESTS: dict[str, tuple[str, dict[str, str]]] = {
     "classroom_export_progress": ("get", {}),
     "classroom_export_answers": ("get", {}),
     "classroom_ask": ("get", {}),
+    "classroom_projector": ("get", {}),
     "classroom_rotate_code": ("post", {}),
     "classroom_joining": ("post", {"open": "0"}),
     "classroom_pacing": ("post", {"open_through": "second"}),
@@ -54,6 +55,7 @@ REQUESTS: dict[str, tuple[str, dict[str, str]]] = {
     ),
     "classroom_ask_push": ("post", {"question": "t-text"}),
     "classroom_ask_reveal": ("post", {}),
+    "classroom_ask_close": ("post", {"then": "projector"}),
     "classroom_ask_stop": ("post", {}),
 }
 
