@@ -5,6 +5,7 @@ learner typed is returned as plain text and escaped by the template."""
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils.html import strip_tags
@@ -54,3 +55,26 @@ def prompt_text(question: Question, limit: int = 0) -> str:
     if limit and len(text) > limit:
         return text[: limit - 1].rstrip() + "…"
     return text
+
+
+@dataclass(frozen=True, slots=True)
+class ChoiceMark:
+    """One choice of a revealed live question as one student sees it."""
+
+    html: str
+    picked: bool
+    right: bool
+
+
+def choice_marks(question: Question, answer: dict[str, Any] | None) -> list[ChoiceMark]:
+    """Every choice of a single or multiple choice question in the order the learner saw them,
+    marked with whether this learner picked it and whether it is right. Empty for other
+    kinds (their answer is shown as text or steps instead)."""
+    if question.kind not in (Question.SINGLE, Question.MULTIPLE):
+        return []
+    picked = set((answer or {}).get("choices") or [])
+    correct = set(question.data.get("correct", []))
+    return [
+        ChoiceMark(choice["html"], choice["key"] in picked, choice["key"] in correct)
+        for choice in question.data.get("choices", [])
+    ]

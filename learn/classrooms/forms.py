@@ -48,8 +48,24 @@ class InstructorForm(forms.Form):
     username = forms.CharField(max_length=150, strip=True)
 
 
+# What the instructor may pick for the countdown, in seconds (0: no countdown).
+COUNTDOWNS = [
+    (0, "No countdown"),
+    (10, "10 seconds"),
+    (20, "20 seconds"),
+    (30, "30 seconds"),
+    (60, "1 minute"),
+    (90, "1½ minutes"),
+    (120, "2 minutes"),
+    (300, "5 minutes"),
+]
+
+
 class PushForm(forms.Form):
     question = forms.CharField(max_length=80)
+    seconds = forms.TypedChoiceField(choices=COUNTDOWNS, coerce=int, required=False, empty_value=0)
+    # "projector": go on to the projector view after pushing; anything else: the ask page.
+    then = forms.CharField(max_length=20, required=False)
 
     def clean_question(self) -> Question:
         question = (

@@ -6,6 +6,9 @@ learner's answers count the same in every class they belong to and outside any c
 
 from __future__ import annotations
 
+import math
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -78,6 +81,30 @@ class Membership(models.Model):
         return f"{self.user_id} {self.role} in {self.classroom_id}"
 
 
+class Removal(models.Model):
+    """An instructor removed this user from the class: the join code no longer admits them
+    until an instructor re-admits them (which deletes this row). Kept apart from Membership so
+    every "who is in the class" query stays a plain membership query."""
+
+    classroom = models.ForeignKey(Classroom, on_delete=models.CASCADE, related_name="removals")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="classroom_removals"
+    )
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    removed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-removed_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["classroom", "user"], name="one_removal_per_class")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} removed from {self.classroom_id}"
+
+
 class LiveQuestion(models.Model):
     """A question pushed to a class. At most one is open per class; ended ones are history."""
 
@@ -90,6 +117,10 @@ class LiveQuestion(models.Model):
     )
     started_at = models.DateTimeField(default=timezone.now)
     revealed_at = models.DateTimeField(null=True, blank=True)
+    # The countdown the instructor set: answers after this moment do not count. Null: none.
+    closes_at = models.DateTimeField(null=True, blank=True)
+    # "Close answers" pressed (before the countdown ran out, or with no countdown).
+    closed_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -110,6 +141,32 @@ class LiveQuestion(models.Model):
         return self.revealed_at is not None
 
     @property
+    def answers_end(self) -> datetime | None:
+        """When answering stopped counting: "Close answers" or the countdown, whichever
+        came first; None while answers are still open with no countdown."""
+        ends = [t for t in (self.closed_at, self.closes_at) if t is not None]
+        return min(ends) if ends else None
+
+    def is_closed(self, now: datetime | None = None) -> bool:
+        end = self.answers_end
+        return end is not None and end <= (now or timezone.now())
+
+    def seconds_left(self, now: datetime | None = None) -> int | None:
+        """Whole seconds until the countdown ends (0 once closed); None with no countdown."""
+        if self.closes_at is None:
+            return None
+        if self.is_closed(now):
+            return 0
+        return max(0, math.ceil((self.closes_at - (now or timezone.now())).total_seconds()))
+
+    @property
+    def time_left(self) -> str:
+        """The countdown as a clock reads it ("1:05"); empty with no countdown."""
+        left = self.seconds_left()
+        return "" if left is None else f"{left // 60}:{left % 60:02d}"
+
+    @property
     def version(self) -> str:
-        """Changes whenever what students should see changes; polls compare it."""
-        return f"{self.pk}-{int(self.revealed)}"
+        """Changes whenever what students should see changes; polls compare it. Reading the
+        clock here makes the version move by itself when the countdown runs out."""
+        return f"{self.pk}-{int(self.revealed)}-{int(self.is_closed())}"

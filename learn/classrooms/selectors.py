@@ -14,7 +14,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from learn.classrooms.answers import answer_fragments, answer_text, right_fragments
-from learn.classrooms.models import Classroom, LiveQuestion, Membership
+from learn.classrooms.models import Classroom, LiveQuestion, Membership, Removal
 from learn.content.models import Lesson, Module, Question
 from learn.content.parser import normalise_text_answer
 from learn.progress.models import Attempt, LessonMark, QuestionState
@@ -440,6 +440,11 @@ def student_review(classroom: Classroom, *, user_id: int) -> StudentReview:
     )
 
 
+def removed_students(classroom: Classroom) -> list[Removal]:
+    """Who an instructor removed from the class, latest first. One query."""
+    return list(Removal.objects.filter(classroom=classroom).select_related("user", "removed_by"))
+
+
 # --- Live question ----------------------------------------------------------------------
 
 
@@ -467,6 +472,7 @@ class LiveResults:
     right_first: int
     right_now: int
     bars: list[Bar]
+    answered_ids: frozenset[int] = frozenset()
 
     @property
     def waiting(self) -> int:
@@ -475,13 +481,13 @@ class LiveResults:
 
 def live_results(classroom: Classroom, live: LiveQuestion) -> LiveResults:
     """The distribution of the class's first answers since the question was pushed (a first
-    answer is what the learner thought, before the feedback taught them). Two queries."""
+    answer is what the learner thought, before the feedback taught them), up to the moment
+    answers closed (Close answers or the countdown). Two queries."""
     question = live.question
     size = Membership.objects.filter(classroom=classroom, role=Membership.STUDENT).count()
     attempts = (
-        Attempt.objects.filter(
-            question=question, created_at__gte=live.started_at, user_id__in=student_ids(classroom)
-        )
+        _live_attempts(live)
+        .filter(user_id__in=student_ids(classroom))
         .order_by("created_at", "pk")
         .values_list("user_id", "answer", "is_correct")
     )
@@ -520,7 +526,43 @@ def live_results(classroom: Classroom, live: LiveQuestion) -> LiveResults:
             fragments = answer_fragments(question, answer) if "order" in answer else []
             bars.append(Bar(label, fragments, count, ok))
     right_first = sum(1 for _, ok in first.values() if ok)
-    return LiveResults(live, size, len(first), right_first, len(right_now), bars)
+    return LiveResults(live, size, len(first), right_first, len(right_now), bars, frozenset(first))
+
+
+def _live_attempts(live: LiveQuestion) -> QuerySet[Attempt, Any]:
+    """Attempts at the live question that count for it: from the push until answers closed."""
+    attempts = Attempt.objects.filter(question_id=live.question_id, created_at__gte=live.started_at)
+    end = live.answers_end
+    return attempts.filter(created_at__lte=end) if end is not None else attempts
+
+
+@dataclass
+class Roll:
+    """Who of the class has answered the live question, and who has not, by name."""
+
+    answered: list[str]
+    waiting: list[str]
+
+
+def live_roll(classroom: Classroom, answered_ids: frozenset[int]) -> Roll:
+    """The class's students split by whether they answered (ids from live_results). One query."""
+    answered: list[str] = []
+    waiting: list[str] = []
+    for user_id, username in (
+        Membership.objects.filter(classroom=classroom, role=Membership.STUDENT)
+        .order_by("user__username")
+        .values_list("user_id", "user__username")
+    ):
+        (answered if user_id in answered_ids else waiting).append(username)
+    return Roll(answered, waiting)
+
+
+def live_answer_for(live: LiveQuestion, *, user_id: int | None) -> Attempt | None:
+    """The student's answer that counted for the live question: their first one after the
+    push and before answers closed, the same one the distribution counts. One query."""
+    if user_id is None:
+        return None
+    return _live_attempts(live).filter(user_id=user_id).order_by("created_at", "pk").first()
 
 
 def live_state_for(live: LiveQuestion, *, user_id: int | None) -> QuestionState | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -17,6 +18,7 @@ from learn.classrooms.models import (
     Classroom,
     LiveQuestion,
     Membership,
+    Removal,
 )
 from learn.content.models import Lesson, Question
 
@@ -103,6 +105,13 @@ def classroom_join(*, user: Any, code: str) -> tuple[Classroom, bool]:
         existing = Membership.objects.filter(classroom=classroom, user=user).first()
         if existing is not None:
             return classroom, False
+        if Removal.objects.filter(classroom=classroom, user=user).exists():
+            # A removal sticks: the code alone does not undo what the instructor decided.
+            raise ClassroomError(
+                f"Your instructor removed you from {classroom.name}, so its code no longer "
+                "lets you in. If that was a mistake, ask them to re-admit you: they can do it "
+                "from the class's list of removed students."
+            )
         try:
             with transaction.atomic():
                 Membership.objects.create(classroom=classroom, user=user, role=Membership.STUDENT)
@@ -123,12 +132,33 @@ def classroom_leave(*, user: Any, classroom: Classroom) -> None:
         Membership.objects.filter(classroom=classroom, user=user, role=Membership.STUDENT).delete()
 
 
-def student_remove(*, classroom: Classroom, user_id: int) -> bool:
+def student_remove(*, classroom: Classroom, user_id: int, by: Any = None) -> bool:
+    """Take a student out of the class and keep them out: a Removal row stops the join code
+    from admitting them again until an instructor re-admits them (student_readmit)."""
     with transaction.atomic():
         deleted, _ = Membership.objects.filter(
             classroom=classroom, user_id=user_id, role=Membership.STUDENT
         ).delete()
+        if deleted:
+            Removal.objects.update_or_create(
+                classroom=classroom,
+                user_id=user_id,
+                defaults={"removed_by": by, "removed_at": timezone.now()},
+            )
     return bool(deleted)
+
+
+def student_readmit(*, classroom: Classroom, user_id: int) -> bool:
+    """Undo a removal: the student is back in the class at once, with all their progress
+    (it was never deleted: progress belongs to the learner, not to the class)."""
+    with transaction.atomic():
+        deleted, _ = Removal.objects.filter(classroom=classroom, user_id=user_id).delete()
+        if not deleted:
+            return False
+        Membership.objects.get_or_create(
+            classroom=classroom, user_id=user_id, defaults={"role": Membership.STUDENT}
+        )
+    return True
 
 
 def student_set_password(*, classroom: Classroom, user_id: int, password: str) -> bool:
@@ -163,21 +193,51 @@ def instructor_add(*, classroom: Classroom, username: str) -> Any:
         if not created and membership.role != Membership.INSTRUCTOR:
             membership.role = Membership.INSTRUCTOR
             membership.save(update_fields=["role"])
+        Removal.objects.filter(classroom=classroom, user=user).delete()
     return user
 
 
-def live_push(*, classroom: Classroom, question: Question, by: Any) -> LiveQuestion:
-    """Put a question in front of the class, replacing the one that was open."""
+MIN_COUNTDOWN, MAX_COUNTDOWN = 5, 600  # seconds; a live question is a moment, not homework
+
+
+def live_push(
+    *, classroom: Classroom, question: Question, by: Any, seconds: int = 0
+) -> LiveQuestion:
+    """Put a question in front of the class, replacing the one that was open. `seconds` > 0
+    starts a countdown: answers after it do not count, as if "Close answers" was pressed."""
     if question.retired:
         raise ClassroomError("That question has been retired from the course.")
+    if seconds and not MIN_COUNTDOWN <= seconds <= MAX_COUNTDOWN:
+        raise ClassroomError(
+            f"A countdown runs from {MIN_COUNTDOWN} seconds to {MAX_COUNTDOWN // 60} minutes."
+        )
     now = timezone.now()
+    closes_at = now + timedelta(seconds=seconds) if seconds else None
     with transaction.atomic():
         # Lock the class row so two pushes at once cannot both leave a question open.
         Classroom.objects.select_for_update().filter(pk=classroom.pk).first()
         LiveQuestion.objects.filter(classroom=classroom, ended_at__isnull=True).update(ended_at=now)
         return LiveQuestion.objects.create(
-            classroom=classroom, question=question, pushed_by=by, started_at=now
+            classroom=classroom,
+            question=question,
+            pushed_by=by,
+            started_at=now,
+            closes_at=closes_at,
         )
+
+
+def live_close(*, classroom: Classroom) -> LiveQuestion | None:
+    """Stop counting answers to the open question (its countdown, if any, ends now)."""
+    with transaction.atomic():
+        live = (
+            LiveQuestion.objects.select_for_update()
+            .filter(classroom=classroom, ended_at__isnull=True)
+            .first()
+        )
+        if live is not None and not live.is_closed():
+            live.closed_at = timezone.now()
+            live.save(update_fields=["closed_at"])
+    return live
 
 
 def live_reveal(*, classroom: Classroom) -> LiveQuestion | None:
@@ -188,8 +248,13 @@ def live_reveal(*, classroom: Classroom) -> LiveQuestion | None:
             .first()
         )
         if live is not None and live.revealed_at is None:
+            # Revealing the answer also closes answering: what comes after it is not a guess.
             live.revealed_at = timezone.now()
-            live.save(update_fields=["revealed_at"])
+            fields = ["revealed_at"]
+            if not live.is_closed(live.revealed_at):
+                live.closed_at = live.revealed_at
+                fields.append("closed_at")
+            live.save(update_fields=fields)
     return live
 
 

@@ -13,6 +13,8 @@ INSTRUCTOR_URL_NAMES = (
     "classroom_pacing",
     "classroom_add_instructor",
     "classroom_remove_student",
+    "classroom_removed",
+    "classroom_readmit",
     "classroom_questions",
     "classroom_student",
     "classroom_student_password",
@@ -21,6 +23,8 @@ INSTRUCTOR_URL_NAMES = (
     "classroom_ask",
     "classroom_ask_push",
     "classroom_ask_reveal",
+    "classroom_ask_close",
+    "classroom_projector",
     "classroom_ask_stop",
 )
 
@@ -40,6 +44,12 @@ urlpatterns = [
         views.remove_student,
         name="classroom_remove_student",
     ),
+    path("<id:pk>/removed/", views.removed_students, name="classroom_removed"),
+    path(
+        "<id:pk>/removed/<id:user_id>/readmit/",
+        views.readmit_student,
+        name="classroom_readmit",
+    ),
     path("<id:pk>/students/<id:user_id>/", views.student_review, name="classroom_student"),
     path(
         "<id:pk>/students/<id:user_id>/password/",
@@ -52,5 +62,7 @@ urlpatterns = [
     path("<id:pk>/ask/", views.ask, name="classroom_ask"),
     path("<id:pk>/ask/push/", views.ask_push, name="classroom_ask_push"),
     path("<id:pk>/ask/reveal/", views.ask_reveal, name="classroom_ask_reveal"),
+    path("<id:pk>/ask/close/", views.ask_close, name="classroom_ask_close"),
+    path("<id:pk>/ask/projector/", views.projector, name="classroom_projector"),
     path("<id:pk>/ask/stop/", views.ask_stop, name="classroom_ask_stop"),
 ]

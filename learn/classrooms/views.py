@@ -22,9 +22,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from learn.classrooms import selectors, services
 from learn.classrooms.access import classroom_for_instructor, classroom_for_member
-from learn.classrooms.answers import prompt_text, right_fragments
+from learn.classrooms.answers import answer_text, choice_marks, prompt_text, right_fragments
 from learn.classrooms.export import answers_rows, csv_lines, progress_rows
 from learn.classrooms.forms import (
+    COUNTDOWNS,
     ClassroomForm,
     InstructorForm,
     JoinForm,
@@ -135,13 +136,30 @@ def _live_context(
         "return_to": reverse("classroom_live", args=[classroom.pk]),
     }
     if live is not None:
-        state = None
-        if role == Membership.STUDENT:
-            state = selectors.live_state_for(live, user_id=request.user.pk)
+        context.update(_live_question_context(request, live, role))
+    return context
+
+
+def _live_question_context(
+    request: HtmxHttpRequest, live: LiveQuestion, role: str
+) -> dict[str, Any]:
+    """While answers are open a student gets the question form (with their state since the
+    push); once they closed, the answer that counted, marked against the right ones after the
+    reveal. One query for a student, none for an instructor looking at the student view."""
+    closed = live.is_closed()
+    context: dict[str, Any] = {"closed": closed, "seconds_left": live.seconds_left()}
+    student = role == Membership.STUDENT
+    if not closed:
+        state = selectors.live_state_for(live, user_id=request.user.pk) if student else None
         context["item"] = QuestionItem(live.question, state)
         context["state"] = state
-        if live.revealed:
-            context["right_html"] = right_fragments(live.question)
+        return context
+    mine = selectors.live_answer_for(live, user_id=request.user.pk) if student else None
+    context["mine"] = mine
+    context["mine_text"] = answer_text(live.question, mine.answer) if mine else ""
+    if live.revealed:
+        context["right_html"] = right_fragments(live.question)
+        context["marks"] = choice_marks(live.question, mine.answer if mine else None)
     return context
 
 
@@ -286,9 +304,34 @@ def add_instructor(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def remove_student(request: HtmxHttpRequest, pk: int, user_id: int) -> HttpResponse:
     classroom = classroom_for_instructor(user=request.user, pk=pk)
-    if services.student_remove(classroom=classroom, user_id=user_id):
-        messages.success(request, "The student was removed from the class.")
+    if services.student_remove(classroom=classroom, user_id=user_id, by=request.user):
+        messages.success(
+            request,
+            "The student was removed from the class. The join code no longer lets them back "
+            "in; re-admit them from Removed students if you change your mind.",
+        )
     return redirect(classroom.get_absolute_url())
+
+
+@require_GET
+def removed_students(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    classroom = classroom_for_instructor(user=request.user, pk=pk)
+    context = {
+        "classroom": classroom,
+        "removals": selectors.removed_students(classroom),
+        "tab": "progress",
+    }
+    return _private(render(request, "classrooms/removed.html", context))
+
+
+@require_POST
+def readmit_student(request: HtmxHttpRequest, pk: int, user_id: int) -> HttpResponse:
+    classroom = classroom_for_instructor(user=request.user, pk=pk)
+    if services.student_readmit(classroom=classroom, user_id=user_id):
+        messages.success(request, "The student is back in the class, with all their progress.")
+    else:
+        messages.error(request, "That student is not on the list of removed students.")
+    return redirect("classroom_removed", pk=classroom.pk)
 
 
 # --- Instructor: analysis, one student, exports -----------------------------------------
@@ -380,14 +423,33 @@ def export_answers(request: HtmxHttpRequest, pk: int) -> StreamingHttpResponse:
 # --- Instructor: the live question ----------------------------------------------------------
 
 
-def _question_choices() -> list[tuple[Lesson, list[tuple[Question, str]]]]:
-    grouped: list[tuple[Lesson, list[tuple[Question, str]]]] = []
+KIND_LABELS = {
+    Question.SINGLE: "one choice",
+    Question.MULTIPLE: "several choices",
+    Question.TEXT: "typed answer",
+    Question.ORDER: "put in order",
+    Question.LAB: "lab",
+}
+
+PushChoice = tuple[Question, str, str]  # the question, its prompt as text, its kind in words
+
+
+def _question_choices(search: str = "") -> list[tuple[Lesson, list[PushChoice]]]:
+    """The course's questions grouped by lesson, in path order, for the push list. A search
+    keeps the questions whose prompt, kind or lesson title holds every word typed. One query."""
+    words = search.casefold().split()
+    grouped: list[tuple[Lesson, list[PushChoice]]] = []
     for question in (
         Question.objects.active().select_related("lesson").order_by("lesson__position", "position")
     ):
+        label = prompt_text(question, limit=160)
+        kind = KIND_LABELS.get(question.kind, question.kind)
+        haystack = f"{label} {kind} {question.lesson.title}".casefold()
+        if words and not all(word in haystack for word in words):
+            continue
         if not grouped or grouped[-1][0].pk != question.lesson_id:
             grouped.append((question.lesson, []))
-        grouped[-1][1].append((question, prompt_text(question, limit=100)))
+        grouped[-1][1].append((question, label, kind))
     return grouped
 
 
@@ -402,8 +464,60 @@ def ask(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         context["right_html"] = right_fragments(live.question)
     if request.htmx and request.htmx.target == "live-results":
         return _private(render(request, "classrooms/ask.html#results", context))
-    context.update({"choices": _question_choices(), "tab": "live"})
+    search = request.GET.get("q", "")[:100]
+    choices = _question_choices(search)
+    context.update(
+        {
+            "choices": choices,
+            "search": search,
+            "found": sum(len(questions) for _, questions in choices),
+            "countdowns": COUNTDOWNS,
+            "tab": "live",
+        }
+    )
     return _private(render(request, "classrooms/ask.html", context))
+
+
+@require_GET
+def projector(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """The live question made for a projector: the question in large type, the countdown,
+    how many have answered and who has not, and once answers close, the distribution (the
+    right choices marked only after the reveal). htmx polls its stage every 2 s; without
+    JavaScript the page states when answers close and links to itself."""
+    classroom = classroom_for_instructor(user=request.user, pk=pk)
+    live = selectors.current_live(classroom)
+    # Names of who has not answered only when asked for: a projector is seen by the room.
+    show_names = request.GET.get("names") == "1"
+    context: dict[str, Any] = {"classroom": classroom, "live": live, "show_names": show_names}
+    if live is not None:
+        results = selectors.live_results(classroom, live)
+        context.update(
+            {
+                "results": results,
+                "closed": live.is_closed(),
+                "seconds_left": live.seconds_left(),
+            }
+        )
+        if show_names:
+            context["roll"] = selectors.live_roll(classroom, results.answered_ids)
+    if request.htmx and request.htmx.target == "stage":
+        return _private(render(request, "classrooms/projector.html#stage", context))
+    return _private(render(request, "classrooms/projector.html", context))
+
+
+def _back_to_live(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Back where the instructor pressed the button: the projector or the ask page."""
+    if request.POST.get("then") == "projector":
+        return redirect("classroom_projector", pk=pk)
+    return redirect("classroom_ask", pk=pk)
+
+
+@require_POST
+def ask_close(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    classroom = classroom_for_instructor(user=request.user, pk=pk)
+    if services.live_close(classroom=classroom) is None:
+        messages.error(request, "There is no live question to close.")
+    return _back_to_live(request, pk)
 
 
 @require_POST
@@ -413,10 +527,15 @@ def ask_push(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.live_push(
-                classroom=classroom, question=form.cleaned_data["question"], by=request.user
+                classroom=classroom,
+                question=form.cleaned_data["question"],
+                by=request.user,
+                seconds=form.cleaned_data["seconds"],
             )
         except services.ClassroomError as exc:
             messages.error(request, exc.message)
+        else:
+            return _back_to_live(request, pk)
     else:
         messages.error(request, "Choose a question of the course to push.")
     return redirect("classroom_ask", pk=pk)
@@ -426,7 +545,7 @@ def ask_push(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def ask_reveal(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     classroom = classroom_for_instructor(user=request.user, pk=pk)
     services.live_reveal(classroom=classroom)
-    return redirect("classroom_ask", pk=pk)
+    return _back_to_live(request, pk)
 
 
 @require_POST

@@ -39,6 +39,7 @@ def people(db: Any) -> dict[str, Any]:
 @pytest.fixture
 def student_page(chromium: Any) -> Iterator[Any]:
     context = chromium.new_context()
+    context.set_default_timeout(10_000)  # a hang fails instead of blocking CI
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page

@@ -50,6 +50,7 @@ def test_refresh_keeps_scroll_focus_and_sort(live_server: Any, chromium: Any) ->
         answer(strong, question, right=True)
 
     context = chromium.new_context(viewport={"width": 800, "height": 900})
+    context.set_default_timeout(10_000)  # a hang fails instead of blocking CI
     page = context.new_page()
     page.set_default_timeout(15_000)
     page.goto(f"{live_server.url}/accounts/login/")

@@ -11,14 +11,15 @@ import inspect
 from typing import Any
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.http import Http404
 from django.test import Client
 from django.urls import URLPattern, get_resolver, reverse
 
 from learn.classrooms import urls as classroom_urls
 from learn.classrooms.access import classroom_for_instructor
-from learn.classrooms.models import Classroom, LiveQuestion, Membership
-from learn.classrooms.services import instructor_grant, live_push
+from learn.classrooms.models import Classroom, LiveQuestion, Membership, Removal
+from learn.classrooms.services import instructor_grant, live_push, student_remove
 
 ROLES = [
     "anonymous",
@@ -40,17 +41,21 @@ REQUESTS: dict[str, tuple[str, dict[str, str]]] = {
     "classroom_export_progress": ("get", {}),
     "classroom_export_answers": ("get", {}),
     "classroom_ask": ("get", {}),
+    "classroom_projector": ("get", {}),
     "classroom_rotate_code": ("post", {}),
     "classroom_joining": ("post", {"open": "0"}),
     "classroom_pacing": ("post", {"open_through": "second"}),
     "classroom_add_instructor": ("post", {"username": "other-teacher"}),
     "classroom_remove_student": ("post", {}),
+    "classroom_removed": ("get", {}),
+    "classroom_readmit": ("post", {}),
     "classroom_student_password": (
         "post",
         {"new_password1": "a-new-pass-for-stu-42", "new_password2": "a-new-pass-for-stu-42"},
     ),
     "classroom_ask_push": ("post", {"question": "t-text"}),
     "classroom_ask_reveal": ("post", {}),
+    "classroom_ask_close": ("post", {"then": "projector"}),
     "classroom_ask_stop": ("post", {}),
 }
 
@@ -68,9 +73,10 @@ def snapshot(classroom: Classroom) -> tuple[Any, ...]:
         ),
         sorted(
             LiveQuestion.objects.filter(classroom=classroom).values_list(
-                "question_id", "revealed_at", "ended_at"
+                "question_id", "revealed_at", "closed_at", "ended_at"
             )
         ),
+        sorted(Removal.objects.filter(classroom=classroom).values_list("user_id", flat=True)),
     )
 
 
@@ -93,11 +99,16 @@ def test_every_instructor_url_is_in_the_matrix_and_uses_the_gate() -> None:
 @pytest.mark.parametrize("name", sorted(REQUESTS))
 def test_access_matrix(client: Client, world: Any, name: str, role: str) -> None:
     classroom = world.classroom
-    # Something for reveal and stop to act on.
+    # Something for reveal, close and stop to act on, and someone removed to re-admit.
     live_push(classroom=classroom, question=_question("t-single"), by=world.owner)
+    removed = get_user_model().objects.create_user(username="removed-stu")
+    Membership.objects.create(classroom=classroom, user=removed, role=Membership.STUDENT)
+    student_remove(classroom=classroom, user_id=removed.pk, by=world.owner)
     kwargs: dict[str, int] = {"pk": classroom.pk}
     if name in ("classroom_student", "classroom_remove_student", "classroom_student_password"):
         kwargs["user_id"] = world.student.pk
+    if name == "classroom_readmit":
+        kwargs["user_id"] = removed.pk
     url = reverse(name, kwargs=kwargs)
     if role != "anonymous":
         client.force_login(getattr(world, role))
