@@ -64,7 +64,10 @@ def test_phone_header_is_one_row_and_its_menu_works_by_keyboard(
         page.goto(f"{live_server.url}/")
         assert header_height(page) <= ROW
         assert page.locator(".site-menu > summary").is_visible()
-        assert page.locator(".brand-name").is_visible() and page.locator("[data-username]").is_visible()
+        assert (
+            page.locator(".brand-name").is_visible()
+            and page.locator("[data-username]").is_visible()
+        )
         # Closed, the sections are not on screen; the one row holds brand, name and Menu.
         assert not page.locator(".site-nav").is_visible()
         tops = page.evaluate(
@@ -124,9 +127,11 @@ def test_desktop_header_is_one_flat_row_without_a_menu_button(live_server: Any, 
     assert header_height(page) <= ROW
     assert not page.locator(".site-menu > summary").is_visible()
     for name in ("Learning path", "Review", "Playground", "Classrooms", "Password", "Log out"):
-        assert page.get_by_role("link", name=name).or_(
-            page.get_by_role("button", name=name)
-        ).is_visible(), name
+        assert (
+            page.get_by_role("link", name=name)
+            .or_(page.get_by_role("button", name=name))
+            .is_visible()
+        ), name
     assert page.get_by_role("link", name="Review").get_attribute("aria-current") == "page"
     # Tab order follows what is on screen: the sections, then the account links.
     page.keyboard.press("Tab")

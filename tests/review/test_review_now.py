@@ -42,7 +42,7 @@ def test_one_due_question_as_a_fresh_form_that_reveals_nothing(client: Client, c
     html = client.get("/review/now/").content.decode()
     assert 'id="q-t-single"' in html and 'id="q-t-text"' not in html
     assert 'name="source_page" value="review-now"' in html
-    assert "at most 20 different questions a day" in html and "Anki and Duolingo" in html
+    assert "At most 20 different questions a day" in html and "Anki and Duolingo" in html
     # Nothing tells the right answer before this new try: no feedback, nothing checked.
     assert "data-result" not in html and not CHECKED.search(html)
     assert course["t-single"].explanation_html not in html
