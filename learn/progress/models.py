@@ -46,7 +46,8 @@ def one_per_learner(field: str, what: str) -> list[models.BaseConstraint]:
 
 class Attempt(LearnerOwned):
     LESSON, REVIEW, LIVE = "lesson", "review", "live"
-    SOURCES = [(s, s) for s in (LESSON, REVIEW, LIVE)]
+    REVIEW_NOW = "review-now"  # the one-at-a-time queue; its daily limit counts these
+    SOURCES = [(s, s) for s in (LESSON, REVIEW, LIVE, REVIEW_NOW)]
 
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="attempts")
     answer = models.JSONField()

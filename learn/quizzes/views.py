@@ -22,6 +22,7 @@ from learn.progress.models import Attempt
 from learn.progress.selectors import QuestionItem, lesson_status
 from learn.progress.services import attempt_submit
 from learn.quizzes.grading import BadAnswer, grade
+from learn.review import now as review_now
 from learn.review.selectors import ReviewItem, review_for
 
 
@@ -121,7 +122,7 @@ def answer(request: HtmxHttpRequest, key: str) -> HttpResponse:
     except BadAnswer as exc:
         return _bad(request, exc.message, question, exc.status)
     source = request.POST.get("source_page", Attempt.LESSON)
-    if source not in (Attempt.LESSON, Attempt.REVIEW, Attempt.LIVE):
+    if source not in dict(Attempt.SOURCES):
         source = Attempt.LESSON
     _, state = attempt_submit(
         learner=learner,
@@ -148,6 +149,8 @@ def answer(request: HtmxHttpRequest, key: str) -> HttpResponse:
         }
         return render(request, "review.html#answered", context)
     item = QuestionItem(question, state, question.pk in held)
+    if source == Attempt.REVIEW_NOW:
+        return review_now.answered(request, item, held)
     if source != Attempt.LESSON:
         if request.htmx:
             context = {"item": item, "source_page": source}

@@ -111,7 +111,7 @@ class Review:
         return grouped
 
 
-def _states(learner: Learner) -> QuerySet[QuestionState]:
+def active_states(learner: Learner) -> QuerySet[QuestionState]:
     return QuestionState.objects.filter(
         learner.q(), question__retired=False, question__lesson__retired=False
     )
@@ -135,7 +135,7 @@ def review_for(
         return empty
     missed_q, due_q = Q(last_correct=False), Q(due_at__lte=cutoff)
     per_module = (
-        _states(learner)
+        active_states(learner)
         .values("question__lesson__module_id")
         .annotate(
             attempted=Count("id"),
@@ -166,7 +166,7 @@ def review_for(
         "missed": sum(m.missed for m in modules),
         "due": sum(m.due for m in modules),
     }
-    states = _states(learner).select_related("question__lesson__module")
+    states = active_states(learner).select_related("question__lesson__module")
     chosen = Q()
     if active_filter == "missed":
         chosen &= missed_q

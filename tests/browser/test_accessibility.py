@@ -59,9 +59,9 @@ DARK_LESSONS = ("writing-a-dockerfile", "compose-basics", "deployments-and-rollo
 @pytest.fixture(params=[(1280, "light"), (390, "dark")], ids=["desktop-light", "phone-dark"])
 def axe_page(request: Any, chromium: Any) -> Iterator[Any]:
     width, scheme = request.param
-    context = with_axe(
-        chromium.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
-    )
+    context = chromium.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
+    context.set_default_timeout(10_000)  # as conftest's page fixture: for every tab it opens
+    with_axe(context)
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
@@ -90,6 +90,12 @@ def test_no_serious_findings_on_the_pages_people_use(live_server, axe_page, clas
     for lesson in lessons:
         found += check(page, base + lesson.get_absolute_url())
     found += check(page, base + "/review/")
+    found += check(page, base + "/review/now/")
+    # The phone header's menu, open: its panel lies over the page in the same colours.
+    page.goto(base + "/review/now/")
+    if page.locator(".site-menu > summary").is_visible():
+        page.click(".site-menu > summary")
+        found += [f"/review/now/ (menu open) {line}" for line in serious_findings(page)]
     found += check(page, base + f"/classrooms/{classroom.pk}/live/")
     found += check(page, base + "/accounts/password/")
     log_in(page, base, "ms-teacher")

@@ -82,6 +82,7 @@ def test_without_javascript_a_stale_token_gets_a_page_that_links_back(
     course_sync(root=FIXTURE_COURSE)
     make_user("ada", PASSWORD)
     context = chromium.new_context(java_script_enabled=False)
+    context.set_default_timeout(10_000)  # as conftest's page fixture: for every tab it opens
     page = context.new_page()
     page.set_default_timeout(10_000)
     page.goto(f"{live_server.url}/lessons/first/")

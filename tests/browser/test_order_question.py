@@ -52,6 +52,7 @@ def test_without_javascript_the_selects_post_the_order(live_server, chromium) ->
     course_sync(root=FIXTURE_COURSE)
     question = Question.objects.get(key="t-order")
     context = chromium.new_context(java_script_enabled=False)
+    context.set_default_timeout(10_000)  # as conftest's page fixture: for every tab it opens
     page = context.new_page()
     page.set_default_timeout(10_000)
     page.goto(f"{live_server.url}/lessons/first/")

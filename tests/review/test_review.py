@@ -114,7 +114,7 @@ def test_a_wrong_answer_is_due_today_and_counted_on_the_path(client: Client, cou
     assert state.due_at > timezone.now() + timedelta(hours=23)
     path_html = client.get("/").content.decode()
     assert "1 question due for review today</a>" in path_html
-    assert 'href="/review/?filter=due" data-due-link' in path_html
+    assert 'href="/review/now/" data-due-link' in path_html  # Review now, one at a time
     due = client.get("/review/?filter=due").content.decode()
     assert "review-t-single" in due and "review-t-text" not in due
 
@@ -176,3 +176,36 @@ def test_review_query_budget(
     assert response.status_code == 200
     with django_assert_max_num_queries(REVIEW_BUDGET):
         client.get("/review/?filter=missed", HTTP_HX_TARGET="review-main", **HTMX)
+
+
+def _summary(html: str) -> str:
+    start = html.index('id="review-summary"')
+    return html[start : html.index("</section>", start)]
+
+
+@pytest.mark.parametrize("htmx", [True, False])
+def test_the_summary_moves_with_a_retry_like_the_filter_counts(
+    client: Client, course, htmx: bool
+) -> None:
+    """Missed once, then right on the review page: 1 right out of 2 tries is 50%, nothing
+    missed, nothing due, in the summary as beside the filters."""
+    question = course["t-single"]
+    answer(client, question, right=False)
+    before = _summary(client.get("/review/?filter=missed").content.decode())
+    assert 'data-summary="accuracy">0%' in before and 'data-summary="due">1' in before
+    response = client.post(
+        f"/questions/{question.key}/answer/",
+        {**right_answer(question), "source_page": "review", "return_to": "/review/?filter=missed"},
+        **(HTMX if htmx else {}),
+    )
+    if htmx:
+        html = response.content.decode()
+        assert 'id="review-summary" aria-labelledby="summary-title" hx-swap-oob="true"' in html
+    else:
+        html = client.get(response["Location"].split("#")[0]).content.decode()
+    after = _summary(html)
+    assert re.search(r'data-count="missed">0<', html)
+    assert 'data-summary="accuracy">50%' in after and 'data-summary="due">0' in after
+    assert re.search(
+        r'<tr data-module="basics"><th scope="row">[^<]+</th><td>1</td><td>0</td><td>50%', after
+    )
