@@ -17,7 +17,8 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
-        from learn.core import auth
+        from learn.core import auth, freshness
 
         auth.connect()
+        freshness.connect()
         post_migrate.connect(_forget_shared, sender=self, dispatch_uid="learn-core-forget-shared")

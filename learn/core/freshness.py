@@ -230,3 +230,47 @@ def page_for_learner(
     if key is None:
         return draw(get_token(request))
     return cached_page(request, key, draw)
+
+
+# --- Writes outside a request ---------------------------------------------------------------
+# Services called from a shell, a command or a test write without an unsafe request around
+# them; the models' own signals replace the tokens as well, once the write has committed.
+# (QuerySet.update sends none; the middleware covers those, which all run in requests.)
+
+
+def _after_commit(keys: set[str]) -> None:
+    from django.db import transaction
+
+    if keys:
+        # Now (the writer's own next read in this transaction) and again once committed: a
+        # page another request drew meanwhile from the old rows is then left under a dead
+        # token.
+        bump(keys)
+        transaction.on_commit(lambda: bump(keys))
+
+
+def _learner_row_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
+    keys = set()
+    if getattr(instance, "user_id", None) is not None:
+        keys.add(f"gen:u:{instance.user_id}")
+    if getattr(instance, "anon_key", ""):
+        keys.add(f"gen:a:{instance.anon_key}")
+    _after_commit(keys)
+
+
+def _world_row_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
+    _after_commit({WORLD})
+
+
+def connect() -> None:
+    from django.db.models.signals import post_delete, post_save
+
+    from learn.classrooms.models import Classroom, LiveQuestion, Membership
+    from learn.progress.models import Attempt, LessonMark, QuestionState
+
+    for model in (QuestionState, LessonMark, Attempt):
+        for signal in (post_save, post_delete):
+            signal.connect(_learner_row_changed, sender=model, dispatch_uid=f"fresh-{model}")
+    for model in (Classroom, Membership, LiveQuestion):
+        for signal in (post_save, post_delete):
+            signal.connect(_world_row_changed, sender=model, dispatch_uid=f"fresh-{model}")
