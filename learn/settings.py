@@ -5,9 +5,12 @@ Production sets DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and usually DATABASE_URL
 `python manage.py check --deploy --fail-level WARNING` passes with those.
 """
 
+import hashlib
 import os
+import tempfile
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -75,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "learn.progress.learner.LearnerCookieMiddleware",
+    "learn.core.freshness.FreshnessMiddleware",
     "learn.core.privacy.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -99,6 +103,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "learn.core.freshness.csrf_placeholder",
             ],
         },
     }
@@ -127,20 +132,34 @@ DATABASES = {"default": default_db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------
+# "default" is per process (lesson skeletons, whole pages under keys that say everything
+# they depend on). "shared" is seen by every worker: sessions, users and the generation
+# tokens that keep cached pages fresh (learn/core/freshness.py). Without Redis it is a
+# directory of files on this host, named after the database, so one host's workers agree;
+# more than one host (several pods) needs REDIS_URL.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES: dict[str, dict[str, Any]] = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
 if REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    CACHES["shared"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "shared",
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Sessions read through the cache only when the cache is shared: a per-process memory cache
-# would let one gunicorn worker serve a session another worker has since changed.
-SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cached_db"
-    if REDIS_URL
-    else "django.contrib.sessions.backends.db"
-)
+    _where = hashlib.sha256((DATABASE_URL or SQLITE_PATH).encode()).hexdigest()[:12]
+    CACHES["shared"] = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get(
+            "SHARED_CACHE_DIR", os.path.join(tempfile.gettempdir(), f"learn-shared-{_where}")
+        ),
+        # Culling lists the directory; a class of 300 with sessions, users and tokens fits.
+        "OPTIONS": {"MAX_ENTRIES": 50_000, "CULL_FREQUENCY": 4},
+    }
+# The database stays the truth for sessions; the shared cache saves reading it per request.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_CACHE_ALIAS = "shared"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -155,6 +174,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # many accounts either.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # ModelBackend with the user read from the shared cache (learn/core/auth.py); Django's
+    # own stays listed so sessions made before it keep working.
+    "learn.core.auth.CachedModelBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = 10

@@ -774,6 +774,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default="wrk" if wrk_path() else "python",
         help="load generator for GET scenarios (default: wrk when installed)",
     )
+    p.add_argument(
+        "--sandbox-clients", type=int, default=32, help="learners in the sandbox scenario"
+    )
     p.add_argument("--class-size", type=int, default=300, help="students in the class")
     p.add_argument("--class-clients", type=int, default=32, help="connections for poll/poll-render")
     p.add_argument("--class-quiet", type=float, default=15.0, help="s of polling before answers")
@@ -787,7 +790,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--signup-path", default="/accounts/signup/")
     p.add_argument("--out", default="", help="also write the Markdown report to this file")
     args = p.parse_args(argv)
-    args.users = args.users or args.clients
+    args.users = args.users or max(args.clients, args.sandbox_clients)
     args.scenarios = [s.strip() for s in args.scenarios.split(",") if s.strip()]
     unknown = set(args.scenarios) - set(SCENARIOS)
     if unknown:
@@ -1065,7 +1068,8 @@ def run_all(run: Run) -> list[Result]:
         elif name == "classroom":
             results.extend(classroom_replay(run))
         elif name == "sandbox":
-            clients = run.learners[: args.clients]
+            # Issue 11's measure: a terminal round trip with 32 learners at once.
+            clients = run.learners[: args.sandbox_clients]
             request = sandbox(clients)
             endpoint = "POST /sandboxes/playground/run/ (htmx)"
             results.append(run_scenario(name, endpoint, clients, request, 200, args))

@@ -35,6 +35,7 @@ from learn.classrooms.forms import (
 )
 from learn.classrooms.models import Classroom, LiveQuestion, Membership
 from learn.content.models import Lesson, Question
+from learn.core.freshness import quiet_poll
 from learn.core.http import HtmxHttpRequest
 from learn.core.ratelimit import limited, too_many
 from learn.progress.selectors import QuestionItem
@@ -165,6 +166,7 @@ def _live_question_context(
 
 @login_required
 @require_GET
+@quiet_poll  # a quiet poll's 204 from the shared cache (learn/core/freshness.py)
 def live(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The class page students keep open. htmx polls it every 3 s with the version it shows;
     while nothing changed the answer is an empty 204 (htmx swaps nothing), so a half-filled
