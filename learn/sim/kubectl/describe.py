@@ -643,15 +643,13 @@ def describe_service(ctx: Ctx, svc: Obj) -> str:
         0, f"Selector:\t{format_labels(spec.get('selector')) if spec.get('selector') else ''}\n"
     )
     w.write(0, f"Type:\t{spec.get('type', 'ClusterIP')}\n")
-    if spec.get("ipFamilyPolicy"):
-        w.write(0, f"IP Family Policy:\t{spec['ipFamilyPolicy']}\n")
+    _line_if(w, "IP Family Policy", spec.get("ipFamilyPolicy") or None)
     w.write(0, f"IP Families:\t{','.join(spec.get('ipFamilies') or []) or '<none>'}\n")
     w.write(0, f"IP:\t{spec.get('clusterIP', '')}\n")
     w.write(0, f"IPs:\t{','.join(spec.get('clusterIPs') or []) or '<none>'}\n")
     if spec.get("externalIPs"):
         w.write(0, f"External IPs:\t{','.join(spec['externalIPs'])}\n")
-    if spec.get("externalName"):
-        w.write(0, f"External Name:\t{spec['externalName']}\n")
+    _line_if(w, "External Name", spec.get("externalName") or None)
     ingress = (status.get("loadBalancer") or {}).get("ingress") or []
     if ingress:
         w.write(
@@ -673,10 +671,8 @@ def describe_service(ctx: Ctx, svc: Obj) -> str:
             w.write(0, f"NodePort:\t{name}\t{port['nodePort']}/{protocol}\n")
         w.write(0, f"Endpoints:\t{_slice_endpoints(slices, port.get('name') or '')}\n")
     w.write(0, f"Session Affinity:\t{spec.get('sessionAffinity', 'None')}\n")
-    if spec.get("externalTrafficPolicy"):
-        w.write(0, f"External Traffic Policy:\t{spec['externalTrafficPolicy']}\n")
-    if spec.get("internalTrafficPolicy"):
-        w.write(0, f"Internal Traffic Policy:\t{spec['internalTrafficPolicy']}\n")
+    _line_if(w, "External Traffic Policy", spec.get("externalTrafficPolicy") or None)
+    _line_if(w, "Internal Traffic Policy", spec.get("internalTrafficPolicy") or None)
     _events(ctx, w, svc)
     return w.text()
 
