@@ -155,18 +155,14 @@ def _state(w: W, title: str, state: Mapping[str, Any]) -> None:
         w.write(3, f"Started:\t{rfc1123z(state['running'].get('startedAt'))}\n")
     elif state.get("waiting") is not None:
         w.write(2, f"{title}:\tWaiting\n")
-        if state["waiting"].get("reason"):
-            w.write(3, f"Reason:\t{state['waiting']['reason']}\n")
+        _line_if(w, "Reason", state["waiting"].get("reason") or None, 3)
     elif state.get("terminated") is not None:
         term = state["terminated"]
         w.write(2, f"{title}:\tTerminated\n")
-        if term.get("reason"):
-            w.write(3, f"Reason:\t{term['reason']}\n")
-        if term.get("message"):
-            w.write(3, f"Message:\t{term['message']}\n")
+        _line_if(w, "Reason", term.get("reason") or None, 3)
+        _line_if(w, "Message", term.get("message") or None, 3)
         w.write(3, f"Exit Code:\t{int(term.get('exitCode') or 0)}\n")
-        if term.get("signal"):
-            w.write(3, f"Signal:\t{term['signal']}\n")
+        _line_if(w, "Signal", term.get("signal") or None, 3)
         w.write(3, f"Started:\t{rfc1123z(term.get('startedAt'))}\n")
         w.write(3, f"Finished:\t{rfc1123z(term.get('finishedAt'))}\n")
     else:
@@ -397,10 +393,10 @@ def _events(ctx: Ctx, w: W, obj: Obj) -> None:
         )
 
 
-def _line_if(w: W, label: str, value: Any) -> None:
+def _line_if(w: W, label: str, value: Any, level: int = 0) -> None:
     """A `Label:  value` line that describe prints only when the field is set."""
     if value is not None:
-        w.write(0, f"{label}:\t{value}\n")
+        w.write(level, f"{label}:\t{value}\n")
 
 
 def _controller(obj: Obj) -> str:
@@ -435,10 +431,8 @@ def describe_pod(ctx: Ctx, pod: Obj) -> str:
         w.write(0, f"Termination Grace Period:\t{meta.get('deletionGracePeriodSeconds', 30)}s\n")
     else:
         w.write(0, f"Status:\t{phase}\n")
-    if status.get("reason"):
-        w.write(0, f"Reason:\t{status['reason']}\n")
-    if status.get("message"):
-        w.write(0, f"Message:\t{status['message']}\n")
+    _line_if(w, "Reason", status.get("reason") or None)
+    _line_if(w, "Message", status.get("message") or None)
     w.write(0, f"IP:\t{status.get('podIP', '')}\n")
     ips = status.get("podIPs") or []
     if not ips:
