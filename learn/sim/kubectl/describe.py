@@ -155,18 +155,14 @@ def _state(w: W, title: str, state: Mapping[str, Any]) -> None:
         w.write(3, f"Started:\t{rfc1123z(state['running'].get('startedAt'))}\n")
     elif state.get("waiting") is not None:
         w.write(2, f"{title}:\tWaiting\n")
-        if state["waiting"].get("reason"):
-            w.write(3, f"Reason:\t{state['waiting']['reason']}\n")
+        _line_if(w, "Reason", state["waiting"].get("reason") or None, 3)
     elif state.get("terminated") is not None:
         term = state["terminated"]
         w.write(2, f"{title}:\tTerminated\n")
-        if term.get("reason"):
-            w.write(3, f"Reason:\t{term['reason']}\n")
-        if term.get("message"):
-            w.write(3, f"Message:\t{term['message']}\n")
+        _line_if(w, "Reason", term.get("reason") or None, 3)
+        _line_if(w, "Message", term.get("message") or None, 3)
         w.write(3, f"Exit Code:\t{int(term.get('exitCode') or 0)}\n")
-        if term.get("signal"):
-            w.write(3, f"Signal:\t{term['signal']}\n")
+        _line_if(w, "Signal", term.get("signal") or None, 3)
         w.write(3, f"Started:\t{rfc1123z(term.get('startedAt'))}\n")
         w.write(3, f"Finished:\t{rfc1123z(term.get('finishedAt'))}\n")
     else:
@@ -397,10 +393,10 @@ def _events(ctx: Ctx, w: W, obj: Obj) -> None:
         )
 
 
-def _line_if(w: W, label: str, value: Any) -> None:
+def _line_if(w: W, label: str, value: Any, level: int = 0) -> None:
     """A `Label:  value` line that describe prints only when the field is set."""
     if value is not None:
-        w.write(0, f"{label}:\t{value}\n")
+        w.write(level, f"{label}:\t{value}\n")
 
 
 def _controller(obj: Obj) -> str:
@@ -435,10 +431,8 @@ def describe_pod(ctx: Ctx, pod: Obj) -> str:
         w.write(0, f"Termination Grace Period:\t{meta.get('deletionGracePeriodSeconds', 30)}s\n")
     else:
         w.write(0, f"Status:\t{phase}\n")
-    if status.get("reason"):
-        w.write(0, f"Reason:\t{status['reason']}\n")
-    if status.get("message"):
-        w.write(0, f"Message:\t{status['message']}\n")
+    _line_if(w, "Reason", status.get("reason") or None)
+    _line_if(w, "Message", status.get("message") or None)
     w.write(0, f"IP:\t{status.get('podIP', '')}\n")
     ips = status.get("podIPs") or []
     if not ips:
@@ -643,15 +637,13 @@ def describe_service(ctx: Ctx, svc: Obj) -> str:
         0, f"Selector:\t{format_labels(spec.get('selector')) if spec.get('selector') else ''}\n"
     )
     w.write(0, f"Type:\t{spec.get('type', 'ClusterIP')}\n")
-    if spec.get("ipFamilyPolicy"):
-        w.write(0, f"IP Family Policy:\t{spec['ipFamilyPolicy']}\n")
+    _line_if(w, "IP Family Policy", spec.get("ipFamilyPolicy") or None)
     w.write(0, f"IP Families:\t{','.join(spec.get('ipFamilies') or []) or '<none>'}\n")
     w.write(0, f"IP:\t{spec.get('clusterIP', '')}\n")
     w.write(0, f"IPs:\t{','.join(spec.get('clusterIPs') or []) or '<none>'}\n")
     if spec.get("externalIPs"):
         w.write(0, f"External IPs:\t{','.join(spec['externalIPs'])}\n")
-    if spec.get("externalName"):
-        w.write(0, f"External Name:\t{spec['externalName']}\n")
+    _line_if(w, "External Name", spec.get("externalName") or None)
     ingress = (status.get("loadBalancer") or {}).get("ingress") or []
     if ingress:
         w.write(
@@ -673,10 +665,8 @@ def describe_service(ctx: Ctx, svc: Obj) -> str:
             w.write(0, f"NodePort:\t{name}\t{port['nodePort']}/{protocol}\n")
         w.write(0, f"Endpoints:\t{_slice_endpoints(slices, port.get('name') or '')}\n")
     w.write(0, f"Session Affinity:\t{spec.get('sessionAffinity', 'None')}\n")
-    if spec.get("externalTrafficPolicy"):
-        w.write(0, f"External Traffic Policy:\t{spec['externalTrafficPolicy']}\n")
-    if spec.get("internalTrafficPolicy"):
-        w.write(0, f"Internal Traffic Policy:\t{spec['internalTrafficPolicy']}\n")
+    _line_if(w, "External Traffic Policy", spec.get("externalTrafficPolicy") or None)
+    _line_if(w, "Internal Traffic Policy", spec.get("internalTrafficPolicy") or None)
     _events(ctx, w, svc)
     return w.text()
 

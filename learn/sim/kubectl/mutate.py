@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from learn.sim import clock
@@ -602,6 +602,21 @@ def _pod_spec(resource: Resource, obj: dict[str, Any]) -> dict[str, Any] | None:
     return None
 
 
+def _pod_templates(
+    ctx: Ctx, flags: Parsed, verb: str
+) -> Iterator[tuple[Resource, dict[str, Any], dict[str, Any], dict[str, Any]]]:
+    """What every `kubectl set` walks: (resource, live object, its copy to change, the copy's
+    pod spec) for each object named, with kubectl's error for one that has no pod template."""
+    for resource, obj in _objects_for(ctx, flags, verb):
+        new = copy.deepcopy(obj)
+        pod_spec = _pod_spec(resource, new)
+        if pod_spec is None:
+            ctx.err.append(f"error: {output.name_of(resource, obj)} does not have a pod template\n")
+            ctx.code = 1
+            continue
+        yield resource, obj, new, pod_spec
+
+
 def run_set_image(ctx: Ctx, flags: Parsed) -> None:
     pairs = [a for a in flags.args if "=" in a]
     rest = [a for a in flags.args if "=" not in a]
@@ -615,13 +630,7 @@ def run_set_image(ctx: Ctx, flags: Parsed) -> None:
         images[name] = image
     parsed = Parsed(args=rest, values=flags.values, given=flags.given)
     dry_run = dry_run_of(flags)
-    for resource, obj in _objects_for(ctx, parsed, "set image"):
-        new = copy.deepcopy(obj)
-        pod_spec = _pod_spec(resource, new)
-        if pod_spec is None:
-            ctx.err.append(f"error: {output.name_of(resource, obj)} does not have a pod template\n")
-            ctx.code = 1
-            continue
+    for resource, _obj, new, pod_spec in _pod_templates(ctx, parsed, "set image"):
         all_containers = [
             *(pod_spec.get("initContainers") or []),
             *(pod_spec.get("containers") or []),
@@ -683,13 +692,7 @@ def run_set_env(ctx: Ctx, flags: Parsed) -> None:
         raise KubectlError("at least one environment variable must be provided")
     parsed = Parsed(args=rest, values=flags.values, given=flags.given)
     dry_run = dry_run_of(flags)
-    for resource, obj in _objects_for(ctx, parsed, "set env"):
-        new = copy.deepcopy(obj)
-        pod_spec = _pod_spec(resource, new)
-        if pod_spec is None:
-            ctx.err.append(f"error: {output.name_of(resource, obj)} does not have a pod template\n")
-            ctx.code = 1
-            continue
+    for resource, obj, new, pod_spec in _pod_templates(ctx, parsed, "set env"):
         containers = _matching_containers(pod_spec, flags.text("containers"))
         if flags.on("list"):
             for c in containers:
@@ -742,13 +745,7 @@ def run_set_resources(ctx: Ctx, flags: Parsed) -> None:
             "you must specify an update to requests or limits (in the form of --requests/--limits)"
         )
     dry_run = dry_run_of(flags)
-    for resource, obj in _objects_for(ctx, flags, "set resources"):
-        new = copy.deepcopy(obj)
-        pod_spec = _pod_spec(resource, new)
-        if pod_spec is None:
-            ctx.err.append(f"error: {output.name_of(resource, obj)} does not have a pod template\n")
-            ctx.code = 1
-            continue
+    for resource, obj, new, pod_spec in _pod_templates(ctx, flags, "set resources"):
         containers = _matching_containers(pod_spec, flags.text("containers"))
         if not containers:
             ctx.err.append(
