@@ -406,13 +406,13 @@ def _stage_names(stages: list[_Stage]) -> set[str]:
     return {s.alias.lower() for s in stages if s.alias} | {str(s.index) for s in stages}
 
 
-def _check_hadolint(text: str) -> CheckResult:
+def _check_hadolint(text: str, findings: list[Problem] | None = None) -> CheckResult:
     hint = (
         "Each finding names a rule; look it up at https://github.com/hadolint/hadolint/wiki "
         "(e.g. DL3007). Fix it, or if it truly does not apply add `# hadolint ignore=DLxxxx` "
         "on the line above, with a comment saying why."
     )
-    problems = hadolint_problems(text)
+    problems = hadolint_problems(text) if findings is None else findings
     if not problems:
         return _ok("hadolint", "hadolint finds nothing to fix.", hint)
     count = f"{len(problems)} finding" + ("s" if len(problems) > 1 else "")
@@ -711,7 +711,9 @@ def _check_expose(stages: list[_Stage], setting: Any) -> CheckResult:
     )
 
 
-def _run_dockerfile(text: str, checks: Mapping[str, Any]) -> list[CheckResult]:
+def _run_dockerfile(
+    text: str, checks: Mapping[str, Any], hadolint: list[Problem] | None = None
+) -> list[CheckResult]:
     if not text.strip():
         return [_fail("input", "The Dockerfile is empty.", None, "Start from the starter file.")]
     stages = _dockerfile_stages(text)
@@ -720,7 +722,7 @@ def _run_dockerfile(text: str, checks: Mapping[str, Any]) -> list[CheckResult]:
         if setting is False:
             continue
         if name == "hadolint":
-            results.append(_check_hadolint(text))
+            results.append(_check_hadolint(text, hadolint))
         elif name == "pinned_base":
             results.append(_check_pinned_base(stages))
         elif name == "multi_stage":
@@ -2272,17 +2274,37 @@ def run(kind: str, text: str, checks: dict[str, Any]) -> list[CheckResult]:
     # Normalise line endings once so line numbers agree with what the editor shows.
     text = text.replace("\r\n", "\n").replace("\r", "\n").removeprefix("\ufeff")
     static = {name: value for name, value in checks.items() if name != "outcomes"}
-    results = runner(text, static) if static else []
     outcomes = checks.get("outcomes")
+    if kind == "dockerfile" and outcomes and static.get("hadolint") is True and text.strip():
+        return _dockerfile_with_outcomes(text, static, outcomes)
+    results = runner(text, static) if static else []
     if not outcomes or any(r.name == "input" for r in results):
         return results
     # The static checks teach; the outcomes show what the file would do on a cluster.
+    return results + _outcome_results(kind, text, outcomes)
+
+
+def _outcome_results(kind: str, text: str, outcomes: Any) -> list[CheckResult]:
     from learn.labs.outcomes import evaluate
 
-    return results + [
+    return [
         CheckResult(o.name, o.passed, o.message, o.line, o.hint)
         for o in evaluate(kind, text, outcomes)
     ]
+
+
+def _dockerfile_with_outcomes(
+    text: str, static: Mapping[str, Any], outcomes: Any
+) -> list[CheckResult]:
+    """hadolint is a separate process: it lints while the sandbox builds and runs the file,
+    so a submission waits for the slower of the two, not for both one after the other."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        lint = pool.submit(hadolint_problems, text)
+        built = _outcome_results("dockerfile", text, outcomes)
+        findings = lint.result()
+    return _run_dockerfile(text, static, findings) + built
 
 
 def passed(results: Iterable[CheckResult]) -> bool:

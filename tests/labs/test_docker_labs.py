@@ -398,3 +398,55 @@ def test_success_messages_claim_only_what_was_checked() -> None:
     results = {r.name: r.message for r in check(HEALTHY, LABS[HEALTHY]["solution"])}
     assert results["web healthy after db"].startswith("db was healthy at ")
     assert "still there (only `down -v` deletes it)" in results["named volume pgdata survives down"]
+
+
+# --------------------------------------------------------------------------- connection URLs
+
+URLS = """\
+services:
+  web:
+    image: learn-web:0.1.0
+    environment:
+      DATABASE_URL: postgres://learn:secret@{host}:5432/learn
+  db:
+    image: postgres:16
+"""
+
+
+@pytest.mark.parametrize(
+    "host",
+    ["db", "db.example.com", "postgres.internal.example.org", "10.0.0.5", "${DB_HOST}"],
+)
+def test_urls_name_services_accepts_services_and_full_host_names(host: str) -> None:
+    (result,) = run("compose", URLS.format(host=host), {"urls_name_services": True})
+    assert result.passed, result.message
+
+
+@pytest.mark.parametrize(
+    ("host", "words"),
+    [
+        ("localhost", "connects to localhost, which inside web is web itself"),
+        ("127.0.0.1", "connects to 127.0.0.1, which inside web is web itself"),
+        ("[::1]", "connects to [::1], which inside web is web itself"),
+        ("0.0.0.0", "connects to 0.0.0.0, which inside web is web itself"),  # noqa: S104
+        ("web", "connects to web, which inside web is web itself"),
+        ("dbb", 'connects to dbb, which is not a service of this file (did you mean "db"?)'),
+        ("postgres", "connects to postgres, which is not a service of this file"),
+    ],
+)
+def test_urls_name_services_refuses_the_container_itself_and_unknown_short_names(
+    host: str, words: str
+) -> None:
+    (result,) = run("compose", URLS.format(host=host), {"urls_name_services": True})
+    assert not result.passed
+    assert words in result.message and result.line == 4
+
+
+def test_urls_name_services_reads_environment_as_compose_does() -> None:
+    # The list form, and a bare `KEY` (taken from the shell, which the sandbox has none of).
+    text = URLS.replace(
+        "      DATABASE_URL: postgres://learn:secret@{host}:5432/learn\n",
+        "      - DATABASE_URL=postgres://learn:secret@localhost:5432/learn\n      - DEBUG\n",
+    )
+    (result,) = run("compose", text, {"urls_name_services": True})
+    assert not result.passed and "connects to localhost" in result.message
