@@ -403,3 +403,23 @@ def test_switching_before_green_is_ready_leaves_a_moment_with_no_endpoints() -> 
     box.put("service.yaml", SERVICE_WEB.replace("version: blue", "version: green"))
     assert box.run("kubectl apply -f service.yaml")[0] == 0
     assert goals.ready_endpoints(Store.of(box.world), "default", "web") == 0
+
+
+@pytest.mark.parametrize("key", sorted(SOLUTIONS))
+def test_each_tasks_files_pass_the_real_validators(key: str) -> None:
+    # The learner edits and applies these files: they are valid manifests and compose files
+    # (kubernetes-validate strict, compose-spec), even where the task's bug is in what they do.
+    from learn.labs.validators import compose_problems, kubernetes_problems
+
+    path, question = course_sandboxes()[key]
+    edits = {step[1]: step[2] for step in SOLUTIONS[key] if isinstance(step, tuple)}
+    files = {**question.data["start"].get("files", {}), **edits}
+    for name, text in files.items():
+        if not name.endswith((".yaml", ".yml")):
+            continue
+        check = (
+            compose_problems
+            if name.startswith(("compose", "docker-compose"))
+            else (kubernetes_problems)
+        )
+        assert [p.message for p in check(text)] == [], f"{path}: {name}"
