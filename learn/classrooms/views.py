@@ -536,6 +536,8 @@ def ask_push(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             messages.error(request, exc.message)
         else:
             return _back_to_live(request, pk)
+    elif "seconds" in form.errors:
+        messages.error(request, "Pick a time to answer from the list.")
     else:
         messages.error(request, "Choose a question of the course to push.")
     return redirect("classroom_ask", pk=pk)
