@@ -7,7 +7,8 @@ Run against a server that has the course and the demo class loaded (`make demo`,
         TEACHER_PASSWORD STUDENT_PASSWORD
 
 It writes docs/screenshots/<page>-<SUFFIX>-<width>.png for the learning path, a lesson with
-code and a question, the instructor's dashboard and live view, and the student's live page.
+code and a question, the instructor's dashboard, live view and projector view, and the
+student's live page.
 """
 
 from __future__ import annotations
@@ -50,9 +51,15 @@ def main() -> None:
                 login(page, base, "demo-teacher", teacher_pw)
                 page.goto(f"{base}/classrooms/{classroom}/ask/")
                 if page.locator("#live-results[hx-get]").count() == 0:
-                    page.click(".push-form button[type=submit]")
+                    # The push list groups questions by lesson in <details>: open the first.
+                    page.locator("details.push-lesson > summary").first.click()
+                    page.locator(".push-form input[name=question]").first.check()
+                    page.select_option("#push-seconds", "300")
+                    page.click("text=Push and stay here")
                 shoot(page, base, f"/classrooms/{classroom}/", "dashboard", tag, width)
                 shoot(page, base, f"/classrooms/{classroom}/ask/", "live", tag, width)
+                projector = f"/classrooms/{classroom}/ask/projector/"
+                shoot(page, base, projector, "projector", tag, width)
                 context.close()
                 context = browser.new_context(
                     viewport={"width": width, "height": height}, color_scheme=scheme

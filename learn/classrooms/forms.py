@@ -63,7 +63,9 @@ COUNTDOWNS = [
 
 class PushForm(forms.Form):
     question = forms.CharField(max_length=80)
-    seconds = forms.TypedChoiceField(choices=COUNTDOWNS, coerce=int, required=False, empty_value=0)
+    seconds = forms.TypedChoiceField(
+        choices=COUNTDOWNS, coerce=int, required=False, empty_value=None
+    )
     # "projector": go on to the projector view after pushing; anything else: the ask page.
     then = forms.CharField(max_length=20, required=False)
 
@@ -77,6 +79,9 @@ class PushForm(forms.Form):
         if question is None:
             raise forms.ValidationError("Choose a question of the course.")
         return question
+
+    def clean_seconds(self) -> int:
+        return self.cleaned_data["seconds"] or 0  # left out: no countdown
 
 
 class JoiningForm(forms.Form):

@@ -21,7 +21,11 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from learn.classrooms import selectors, services
-from learn.classrooms.access import classroom_for_instructor, classroom_for_member
+from learn.classrooms.access import (
+    RemovedFromClass,
+    classroom_for_instructor,
+    classroom_for_member,
+)
 from learn.classrooms.answers import answer_text, choice_marks, prompt_text, right_fragments
 from learn.classrooms.export import answers_rows, csv_lines, progress_rows
 from learn.classrooms.forms import (
@@ -171,7 +175,10 @@ def live(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The class page students keep open. htmx polls it every 3 s with the version it shows;
     while nothing changed the answer is an empty 204 (htmx swaps nothing), so a half-filled
     answer is never lost, and a quiet poll costs the class row and the live row only."""
-    classroom, role = classroom_for_member(user=request.user, pk=pk)
+    try:
+        classroom, role = classroom_for_member(user=request.user, pk=pk)
+    except RemovedFromClass as removed:
+        return _removed_page(request, removed.classroom)
     live = selectors.current_live(classroom)
     if request.htmx and request.GET.get("since") == (live.version if live else "none"):
         return _private(HttpResponse(status=204))
@@ -179,6 +186,11 @@ def live(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if request.htmx:
         return _private(render(request, "classrooms/live.html#live", context))
     return _private(render(request, "classrooms/live.html", context))
+
+
+def _removed_page(request: HtmxHttpRequest, classroom: Classroom) -> HttpResponse:
+    context = {"classroom": classroom}
+    return _private(render(request, "classrooms/removed_notice.html", context, status=403))
 
 
 @login_required
@@ -538,6 +550,8 @@ def ask_push(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             messages.error(request, exc.message)
         else:
             return _back_to_live(request, pk)
+    elif "seconds" in form.errors:
+        messages.error(request, "Pick a time to answer from the list.")
     else:
         messages.error(request, "Choose a question of the course to push.")
     return redirect("classroom_ask", pk=pk)

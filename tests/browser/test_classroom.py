@@ -95,9 +95,9 @@ def test_a_live_question_from_push_to_reveal(
     student_page.evaluate("window.__sameDocument = true")
     student_page.locator("#live", has_text="No question right now").wait_for()
 
-    page.goto(class_url + "ask/")
-    page.select_option("#push-question", "t-single")
-    page.click("form.push-form button[type=submit]")
+    page.goto(class_url + "ask/?q=image")
+    page.check("#push-t-single")
+    page.click("text=Push and stay here")
     page.locator("#live-results").wait_for()
     page.evaluate("window.__sameDocument = true")
 
@@ -121,5 +121,5 @@ def test_a_live_question_from_push_to_reveal(
     # And the reveal reaches the student without a reload.
     student_page.locator("#live .right-answer").wait_for()
     assert "a running instance" in student_page.locator("#live").inner_text()
-    assert "Your last answer was not right." in student_page.locator("#live").inner_text()
+    assert "Your answer was not right." in student_page.locator("#live").inner_text()
     assert student_page.evaluate("window.__sameDocument") is True

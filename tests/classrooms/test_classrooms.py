@@ -164,9 +164,12 @@ def test_leaving_and_being_removed(client: Client, make_user: Any) -> None:
 def test_every_form_posts_with_a_csrf_token(client: Client, world: Any) -> None:
     client.force_login(world.owner)
     pk = world.classroom.pk
+    client.post(f"/classrooms/{pk}/ask/push/", {"question": "t-single", "seconds": "30"})
     for url in (
         f"/classrooms/{pk}/",
         f"/classrooms/{pk}/ask/",
+        f"/classrooms/{pk}/ask/projector/",
+        f"/classrooms/{pk}/removed/",
         "/classrooms/",
         f"/classrooms/{pk}/students/{world.student.pk}/",
     ):
