@@ -13,7 +13,6 @@ from django.test import Client, override_settings
 from learn.classrooms.models import LiveQuestion
 from learn.content.models import Question
 from learn.core.freshness import SHARED
-from tests.classrooms.conftest import world  # noqa: F401 (the class fixture)
 from tests.classrooms.test_live import poll, version
 from tests.helpers import right_answer, wrong_answer
 
