@@ -32,6 +32,7 @@ from collections.abc import Callable, Hashable, Iterable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import BaseCache, caches
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
@@ -46,7 +47,17 @@ WORLD = "gen:world"
 GEN_TIMEOUT = 24 * 60 * 60  # tokens outlive the pages they key (pagecache.TIMEOUT)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 # Unsafe requests here change only the sender's own progress and sandboxes.
-LEARNER_ONLY = ("/questions/", "/lessons/", "/review/", "/sandboxes/", "/playground/", "/labs/")
+LEARNER_ONLY = (
+    "/questions/",
+    "/lessons/",
+    "/review/",
+    "/sandboxes/",
+    "/playground/",
+    "/labs/",
+    "/accounts/login/",
+    "/accounts/logout/",
+    "/accounts/signup/",
+)
 
 
 def shared() -> BaseCache:
@@ -127,6 +138,8 @@ def learner_parts(request: HttpRequest, learner: Learner, *parts: Hashable) -> t
     session = getattr(request, "session", None)
     if session is not None and session.get(PENDING):
         return None
+    if learner.is_known and settings.SHARED_CACHE == "none":
+        return None  # no tokens every process sees: nothing can be kept safely
     user = getattr(request, "user", None)
     name = user.get_username() if user is not None and user.is_authenticated else ""
     joined = user.date_joined.isoformat() if name else ""
