@@ -160,7 +160,7 @@ if SHARED_CACHE == "redis":
 elif SHARED_CACHE == "files":
     _where = hashlib.sha256((DATABASE_URL or SQLITE_PATH).encode()).hexdigest()[:12]
     CACHES["shared"] = {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "BACKEND": "learn.core.filecache.SharedFileCache",
         "LOCATION": os.environ.get(
             "SHARED_CACHE_DIR", os.path.join(tempfile.gettempdir(), f"learn-shared-{_where}")
         ),

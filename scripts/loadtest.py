@@ -104,6 +104,11 @@ class Client:
                 self.conn.request(method, path, body=body, headers=headers)
                 response = self.conn.getresponse()
                 data = response.read()
+            except TimeoutError:
+                # The server has the request and is slow: sending it again would answer
+                # twice (the classroom replay once stored 423 attempts for 300 answers).
+                self.close()
+                raise
             except (http.client.HTTPException, OSError):
                 self.close()
                 if reused and attempt == 1:
