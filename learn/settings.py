@@ -133,32 +133,50 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------
 # "default" is per process (lesson skeletons, whole pages under keys that say everything
-# they depend on). "shared" is seen by every worker: sessions, users and the generation
-# tokens that keep cached pages fresh (learn/core/freshness.py). Without Redis it is a
-# directory of files on this host, named after the database, so one host's workers agree;
-# more than one host (several pods) needs REDIS_URL.
+# they depend on). "shared" must be seen by every process that serves the site: sessions,
+# users and the generation tokens that keep cached pages fresh (learn/core/freshness.py).
+# LEARN_SHARED_CACHE picks it:
+# - "redis" (the default with REDIS_URL): any number of hosts and pods;
+# - "files" (the default for SQLite, which is one host by construction): a directory on this
+#   host, named after the database, that all its workers read; also right for PostgreSQL
+#   when one host serves the site (compose without Redis, the load benchmark);
+# - "none" (the default for PostgreSQL without Redis, e.g. several pods): nothing is shared,
+#   so sessions and users are read from the database and learners' pages are drawn anew.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+SHARED_CACHE = os.environ.get(
+    "LEARN_SHARED_CACHE", "redis" if REDIS_URL else ("none" if DATABASE_URL else "files")
+)
 CACHES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
-if REDIS_URL:
+if SHARED_CACHE == "redis":
+    if not REDIS_URL:
+        raise ImproperlyConfigured("LEARN_SHARED_CACHE=redis needs REDIS_URL")
     CACHES["shared"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "shared",
     }
-else:
+elif SHARED_CACHE == "files":
     _where = hashlib.sha256((DATABASE_URL or SQLITE_PATH).encode()).hexdigest()[:12]
     CACHES["shared"] = {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "BACKEND": "learn.core.filecache.SharedFileCache",
         "LOCATION": os.environ.get(
             "SHARED_CACHE_DIR", os.path.join(tempfile.gettempdir(), f"learn-shared-{_where}")
         ),
         # Culling lists the directory; a class of 300 with sessions, users and tokens fits.
         "OPTIONS": {"MAX_ENTRIES": 50_000, "CULL_FREQUENCY": 4},
     }
-# The database stays the truth for sessions; the shared cache saves reading it per request.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+elif SHARED_CACHE == "none":
+    CACHES["shared"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+else:
+    raise ImproperlyConfigured("LEARN_SHARED_CACHE is redis, files or none")
+# The database stays the truth for sessions; a shared cache saves reading it per request.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.db"
+    if SHARED_CACHE == "none"
+    else "django.contrib.sessions.backends.cached_db"
+)
 SESSION_CACHE_ALIAS = "shared"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -104,6 +104,11 @@ class Client:
                 self.conn.request(method, path, body=body, headers=headers)
                 response = self.conn.getresponse()
                 data = response.read()
+            except TimeoutError:
+                # The server has the request and is slow: sending it again would answer
+                # twice (the classroom replay once stored 423 attempts for 300 answers).
+                self.close()
+                raise
             except (http.client.HTTPException, OSError):
                 self.close()
                 if reused and attempt == 1:
@@ -536,6 +541,10 @@ def server_env(args: argparse.Namespace, workdir: Path) -> dict[str, str]:
         DJANGO_SECURE_SSL_REDIRECT="0",
         DJANGO_LOG_LEVEL="WARNING",
         LEARN_BENCH="1",
+        # One host serves it all, so the workers share sessions, users and page tokens
+        # through files (learn/settings.py: LEARN_SHARED_CACHE), on SQLite and PostgreSQL.
+        LEARN_SHARED_CACHE=args.shared_cache,
+        SHARED_CACHE_DIR=str(workdir / "shared-cache"),
         XDG_RUNTIME_DIR=str(workdir),  # where gunicorn >= 25.1 puts its control socket
     )
     if args.database_url:
@@ -775,6 +784,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="load generator for GET scenarios (default: wrk when installed)",
     )
     p.add_argument(
+        "--shared-cache",
+        default="files",
+        choices=("files", "redis", "none"),
+        help="LEARN_SHARED_CACHE for the server (redis needs REDIS_URL)",
+    )
+    p.add_argument(
         "--sandbox-clients", type=int, default=32, help="learners in the sandbox scenario"
     )
     p.add_argument("--class-size", type=int, default=300, help="students in the class")
@@ -797,6 +812,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         p.error(f"unknown scenario(s): {', '.join(sorted(unknown))}")
     if not 1 <= args.clients <= 256 or not 1 <= args.users <= 1000:
         p.error("--clients must be 1-256 and --users 1-1000")
+    if not 1 <= args.sandbox_clients <= args.users:
+        p.error("--sandbox-clients must be between 1 and --users")
     if not 0 < args.seconds <= 300 or not 0 <= args.warmup <= 60:
         p.error("--seconds must be in (0, 300] and --warmup in [0, 60]")
     return args
@@ -1108,7 +1125,7 @@ def report(args: argparse.Namespace, run: Run, results: list[Result]) -> tuple[s
         "view measured in the same run.",
         "",
         *[f"- {line}" for line in machine()],
-        f"- Database: {database_label(args)}",
+        f"- Database: {database_label(args)}; shared cache: {args.shared_cache}",
         f"- Server: `gunicorn learn.wsgi:application --workers {args.workers} "
         f"--threads {args.threads}` on {HOST} (DEBUG off); the client runs on the same machine",
         f"- Lesson: `{run.target.lesson_slug}`; the logged-in learner of path, lesson and review "

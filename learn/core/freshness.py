@@ -29,9 +29,11 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Hashable, Iterable
+from contextvars import ContextVar
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import BaseCache, caches
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
@@ -41,12 +43,25 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from learn.core.pagecache import CSRF_PLACEHOLDER, cached_page
 from learn.progress.learner import MERGED_INTO, PENDING, SESSION_KEY, Learner
 
+# The generation keys that rows written during the current unsafe request belong to.
+_written: ContextVar[set[str] | None] = ContextVar("learn_fresh_written", default=None)
+
 SHARED = "shared"
 WORLD = "gen:world"
 GEN_TIMEOUT = 24 * 60 * 60  # tokens outlive the pages they key (pagecache.TIMEOUT)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 # Unsafe requests here change only the sender's own progress and sandboxes.
-LEARNER_ONLY = ("/questions/", "/lessons/", "/review/", "/sandboxes/", "/playground/", "/labs/")
+LEARNER_ONLY = (
+    "/questions/",
+    "/lessons/",
+    "/review/",
+    "/sandboxes/",
+    "/playground/",
+    "/labs/",
+    "/accounts/login/",
+    "/accounts/logout/",
+    "/accounts/signup/",
+)
 
 
 def shared() -> BaseCache:
@@ -112,8 +127,13 @@ class FreshnessMiddleware:
         if request.method in SAFE_METHODS:
             return self.get_response(request)
         before = _owners(request)
-        response = self.get_response(request)
-        keys = before | _owners(request)
+        collect = _written.set(set())
+        try:
+            response = self.get_response(request)
+        finally:
+            written = _written.get() or set()
+            _written.reset(collect)
+        keys = before | _owners(request) | written
         if not request.path_info.startswith(LEARNER_ONLY):
             keys.add(WORLD)
         bump(keys)
@@ -127,6 +147,8 @@ def learner_parts(request: HttpRequest, learner: Learner, *parts: Hashable) -> t
     session = getattr(request, "session", None)
     if session is not None and session.get(PENDING):
         return None
+    if learner.is_known and settings.SHARED_CACHE == "none":
+        return None  # no tokens every process sees: nothing can be kept safely
     user = getattr(request, "user", None)
     name = user.get_username() if user is not None and user.is_authenticated else ""
     joined = user.date_joined.isoformat() if name else ""
@@ -241,6 +263,10 @@ def page_for_learner(
 def _after_commit(keys: set[str]) -> None:
     from django.db import transaction
 
+    written = _written.get()
+    if written is not None:
+        written.update(keys)  # inside an unsafe request: its middleware replaces them after
+        return
     if keys:
         # Now (the writer's own next read in this transaction) and again once committed: a
         # page another request drew meanwhile from the old rows is then left under a dead

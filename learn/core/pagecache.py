@@ -2,9 +2,9 @@
 
 A page that only changes when the course, the templates or the learner's own progress
 change is rendered once and then served by joining bytes: the key names the course version,
-a digest of every template, the page's own inputs (the learner, their progress stamp, the
-day, the pacing limit, the full path) and nothing is ever invalidated by hand. A learner's
-own answer changes their stamp (learn/progress/selectors.progress_stamp), so the next page is
+a digest of every template and the page's own inputs (for a learner: who they are and the
+generation tokens of learn/core/freshness.py, the day, the full path), and nothing is ever
+invalidated by hand. A learner's own answer replaces their token, so the next page is
 rendered anew; two learners never share a key, so nobody sees another's page.
 
 The CSRF token is the one per-request value in such a page: it is rendered as a placeholder

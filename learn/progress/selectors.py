@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.core.cache import cache
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from learn.content.models import Lesson, Module, Question
@@ -112,25 +112,6 @@ def lesson_marks(learner: Learner) -> frozenset[int]:
     if not learner.is_known:
         return frozenset()
     return frozenset(LessonMark.objects.filter(learner.q()).values_list("lesson_id", flat=True))
-
-
-def progress_stamp(learner: Learner, marks: frozenset[int]) -> tuple[object, ...]:
-    """A value that changes whenever anything the learner has done changes: an answer (tries
-    and the latest time grow), a merge of anonymous answers at log-in (rows and tries), a
-    lesson marked done (`marks`, from lesson_marks). Pages cached per learner
-    (learn/core/pagecache.py) key on it."""
-    if not learner.is_known:
-        return ()
-    states = QuestionState.objects.filter(learner.q()).aggregate(
-        rows=Count("id"), tries=Sum("tries"), last=Max("last_at"), due=Max("due_at")
-    )
-    return (
-        states["rows"],
-        states["tries"],
-        str(states["last"]),
-        str(states["due"]),
-        *sorted(marks),
-    )
 
 
 def path_lessons() -> list[Lesson]:

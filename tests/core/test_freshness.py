@@ -13,7 +13,6 @@ from django.test import Client, override_settings
 from learn.classrooms.models import LiveQuestion
 from learn.content.models import Question
 from learn.core.freshness import SHARED
-from tests.classrooms.conftest import world  # noqa: F401 (the class fixture)
 from tests.classrooms.test_live import poll, version
 from tests.helpers import right_answer, wrong_answer
 
@@ -176,3 +175,26 @@ def test_log_out_and_password_change_reach_every_worker(
         account.save()
         page = copy.get("/").content.decode()
         assert "zadaq" not in page and "Log in" in page  # the old session ended everywhere
+
+
+def test_without_a_shared_cache_pages_are_drawn_fresh_for_every_request(
+    course: dict[str, Question], make_user: Any
+) -> None:
+    """LEARN_SHARED_CACHE=none (several pods, no Redis): nothing learner-specific is kept."""
+    question = course["t-single"]
+    nothing_shared = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        SHARED: {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+    }
+    with override_settings(
+        CACHES=nothing_shared,
+        SHARED_CACHE="none",
+        SESSION_ENGINE="django.contrib.sessions.backends.db",
+    ):
+        ada = logged_in(make_user, "zadaq")
+        assert "data-result" not in ada.get("/lessons/first/").content.decode()
+        kept = other_worker_memory()
+        ada.post(f"/questions/{question.key}/answer/", wrong_answer(question))
+        restore(kept)
+        assert 'data-result="incorrect"' in ada.get("/lessons/first/").content.decode()
+        assert "In progress" in ada.get("/").content.decode()
