@@ -19,9 +19,13 @@ would space reviews better for a learner who keeps coming back. We keep the boxe
   migration plus replaying every learner's attempts to seed it, for a gain we could not yet
   measure on our data.
 
-If reviews grow into a daily habit (the "Review now" queue), the switch stays contained:
-`next_review` is the one place intervals are decided; store `fsrs.Card.to_dict()` in a JSON
-field beside `box`, map right -> Rating.Good and wrong -> Rating.Again, and use the card's `due`.
+"Review now" (learn/review/queue.py) serves the due questions one at a time and caps a day at
+20 different questions, as Anki caps daily reviews and Duolingo keeps practice short: the cap
+keeps the habit small whichever scheduler decides what is due, and a question missed there
+drops to box 0 and returns in the same session. Should the boxes give way to FSRS, the switch
+stays contained: `next_review` is the one place intervals are decided; store
+`fsrs.Card.to_dict()` in a JSON field beside `box`, map right -> Rating.Good and wrong ->
+Rating.Again, and use the card's `due`.
 """
 
 from __future__ import annotations

@@ -17,11 +17,11 @@ from learn.content.models import Question
 from learn.content.services import course_sync
 from learn.progress.learner import Learner
 from learn.progress.services import attempt_submit
+from tests.browser.test_accessibility import PASSWORD, log_in
 from tests.conftest import FIXTURE_COURSE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "pw-long-enough-for-django"
 TEACHER = "t" * 150
 STUDENT = "s" * 149 + "1"
 OTHER = "o" * 149 + "2"
@@ -47,14 +47,6 @@ def classroom(db: Any) -> Classroom:
                 is_correct=n % 2 == 0,
             )
     return room
-
-
-def log_in(page: Any, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.locator("[data-username]").wait_for()
 
 
 def overflow(page: Any, url: str) -> list[str]:

@@ -13,11 +13,11 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from learn.content.services import course_sync
+from tests.browser.test_accessibility import PASSWORD, log_in
 from tests.conftest import FIXTURE_COURSE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "pw-long-enough-for-django"
 ROW = 72  # px: one row of 44 px controls with its padding; a second row would pass 100
 
 
@@ -27,14 +27,6 @@ def phone(chromium: Any) -> Iterator[Any]:
     context.set_default_timeout(10_000)
     yield context.new_page()
     context.close()
-
-
-def log_in(page: Any, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main form button[type=submit]").press("Enter")
-    page.locator("[data-username]").wait_for()
 
 
 def header_height(page: Any) -> float:

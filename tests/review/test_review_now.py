@@ -169,3 +169,28 @@ def test_review_now_query_budget(
     assert key is not None
     with django_assert_max_num_queries(REVIEW_NOW_BUDGET):
         assert client.get("/review/now/", {"just": key.group(1).decode()}).status_code == 200
+
+
+def test_a_live_question_waits_for_the_reveal(client: Client, course, make_user) -> None:
+    """Its feedback and explanation are held back until the instructor reveals it
+    (learn/classrooms/gates.py), so Review now does not ask it meanwhile."""
+    from learn.classrooms.services import (
+        classroom_create,
+        classroom_join,
+        instructor_grant,
+        live_push,
+    )
+
+    teacher, student = make_user("teacher"), make_user("student")
+    instructor_grant(user=teacher)
+    room = classroom_create(instructor=teacher, name="Class")
+    classroom_join(user=student, code=room.code)
+    for key in ("t-single", "t-multiple"):
+        attempt_submit(
+            learner=Learner(user_id=student.pk), question=course[key], answer={}, is_correct=False
+        )
+    live_push(classroom=room, question=course["t-single"], by=teacher)
+    client.force_login(student)
+    html = client.get("/review/now/").content.decode()
+    assert 'id="q-t-multiple"' in html and 'id="q-t-single"' not in html
+    assert "1 due question is live in your class and waits for your instructor." in html
