@@ -6,6 +6,12 @@ Sources (kubernetes/kubernetes, staging/src/k8s.io/kubectl/pkg/):
   cmdutil.CheckErr (cmd/util/helpers.go) prints them after every line on stdout.
 - cmd/apply/apply.go applyOneObject: `warningNoLastAppliedConfigAnnotation` is written to
   o.ErrOut at once, before that object's `configured` line.
+- cmd/util/helpers.go checkErr: an aggregate of one error is unwrapped and printed alone
+  (`The Pod "b" is invalid: ...`); several go through MultipleErrors, one line each by
+  StandardErrorMessage: `Error from server (Invalid): ` + the status message, which
+  AddSourceToErr prefixed with `error when creating "STDIN": `; a non-API error (the
+  builder's unknown kind) as its text, and the builder's errors come first (apply.go puts
+  GetObjects' error in `errs` before applying anything).
 - client-go rest/warnings.go: a server warning (`Warning: v1 Endpoints is deprecated ...`)
   is written when the response arrives, before kubectl prints what it got.
 """
@@ -45,6 +51,25 @@ def test_apply_prints_the_created_lines_then_the_error_in_document_order() -> No
         "pod/c created\n"
         'The Pod "b" is invalid: spec.containers[0].resources.requests: Invalid value: "1Gi": '
         "must be less than or equal to memory limit of 512Mi\n",
+    )
+
+
+def test_several_errors_print_as_kubectl_prints_an_aggregate() -> None:
+    box = Sandbox.new()
+    unknown = "apiVersion: v9\nkind: Nope\nmetadata: {name: z}\n"
+    text = "---\n".join([_doc("a"), _doc("b", TOO_MUCH), unknown, _doc("c"), _doc("d", TOO_MUCH)])
+    invalid = (
+        'is invalid: spec.containers[0].resources.requests: Invalid value: "1Gi": '
+        "must be less than or equal to memory limit of 512Mi\n"
+    )
+    assert box.run("kubectl apply -f -", stdin=text) == (
+        1,
+        "pod/a created\n"
+        "pod/c created\n"
+        'resource mapping not found for name: "z" namespace: "" from "STDIN": no matches for '
+        'kind "Nope" in version "v9"\nensure CRDs are installed first\n'
+        f'Error from server (Invalid): error when creating "STDIN": Pod "b" {invalid}'
+        f'Error from server (Invalid): error when creating "STDIN": Pod "d" {invalid}',
     )
 
 

@@ -229,21 +229,39 @@ def _each_manifest(
     flags: Parsed,
     handle: Callable[[Manifest, Resource, dict[str, Any], str], None],
 ) -> None:
-    """Run `handle` on every object of -f, carrying on past a bad one as kubectl does (each
-    error printed, exit code 1 at the end)."""
-    failed = False
+    """Run `handle` on every object of -f, carrying on past a bad one as kubectl does. The
+    errors are gathered and printed at the end (exit code 1): the builder's (an unknown kind)
+    before the API server's, as apply.go appends them; one error prints as cmdutil.CheckErr
+    prints it (`The Pod "b" is invalid: ...`), several as MultipleErrors does, each by
+    StandardErrorMessage (`Error from server (Invalid): error when creating "f.yaml": ...`)."""
+    early: list[tuple[Exception, str]] = []
+    late: list[tuple[Exception, str]] = []
     for manifest in manifests(ctx, flags.many("filename"), recursive=flags.on("recursive")):
         try:
             resource, obj, namespace = _prepare(ctx, manifest)
+        except (KubectlError, ApiError) as exc:
+            early.append((exc, manifest.source))
+            continue
+        try:
             handle(manifest, resource, obj, namespace)
-        except KubectlError as exc:
-            ctx.err.append(exc.message if exc.raw else f"error: {exc.message}\n")
-            failed = True
-        except ApiError as exc:
-            ctx.err.append(format_api_error(exc, source=manifest.source, operation="creating"))
-            failed = True
-    if failed:
+        except (KubectlError, ApiError) as exc:
+            late.append((exc, manifest.source))
+    errors = early + late
+    for error, source in errors:
+        ctx.err.append(_error_text(error, source, alone=len(errors) == 1))
+    if errors:
         ctx.code = 1
+
+
+def _error_text(exc: Exception, source: str, *, alone: bool) -> str:
+    if isinstance(exc, ApiError):
+        if alone:
+            return format_api_error(exc, source=source, operation="creating")
+        return f'Error from server ({exc.reason}): error when creating "{source}": {exc.message}\n'
+    assert isinstance(exc, KubectlError)
+    if exc.raw or not alone:
+        return exc.message if exc.message.endswith("\n") else exc.message + "\n"
+    return f"error: {exc.message}\n"
 
 
 def run_apply(ctx: Ctx, flags: Parsed) -> None:
