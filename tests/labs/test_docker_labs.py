@@ -131,7 +131,7 @@ WRONG = [
         edit(CACHE, ('"--bind", "0.0.0.0:8000"', '"--bind", "127.0.0.1:8000"')),
         "the container answers /healthz on 8000",
         "Connection reset by peer",
-        None,
+        9,  # the CMD that binds it
         id="cache-gunicorn-on-loopback",
     ),
     pytest.param(
