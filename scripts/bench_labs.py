@@ -29,6 +29,7 @@ the schema validators') answers for it.
 from __future__ import annotations
 
 import argparse
+import resource
 import statistics
 import sys
 import time
@@ -250,11 +251,34 @@ def outcomes(iterations: int) -> int:
         f"labs graded by outcome on a fresh sandbox, {iterations} iterations each "
         f"(hadolint included); budget {OUTCOME_BUDGET_MS:.0f} ms p95"
     )
-    header = f"{'lab':<28} {'cold':>9} {'p50':>9} {'p95':>9}"
+    header = f"{'lab':<28} {'cold':>9} {'p50':>9} {'p95':>9} {'CPU p95':>9}"
     print(header)
     print("-" * len(header))
     worst = 0.0
     seen = iter(range(10**9))
+    cpu: list[float] = []
+
+    def timed(fn: Callable[[], Any]) -> float:
+        # CPU time of this process and of its children (hadolint): what a grading costs with
+        # the machine to itself, which the wall time on a shared machine is not.
+        before = (
+            resource.getrusage(resource.RUSAGE_SELF),
+            resource.getrusage(resource.RUSAGE_CHILDREN),
+        )
+        wall = _timed(fn)
+        after = (
+            resource.getrusage(resource.RUSAGE_SELF),
+            resource.getrusage(resource.RUSAGE_CHILDREN),
+        )
+        cpu.append(
+            1000
+            * sum(
+                (a.ru_utime + a.ru_stime) - (b.ru_utime + b.ru_stime)
+                for a, b in zip(after, before, strict=True)
+            )
+        )
+        return wall
+
     for lab in labs:
 
         def grade(lab: dict[str, Any] = lab) -> Any:
@@ -264,10 +288,14 @@ def outcomes(iterations: int) -> int:
             return run(lab["lab_kind"], text, lab["checks"])
 
         cold = _timed(grade)
-        timings = [_timed(grade) for _ in range(iterations)]
+        cpu.clear()
+        timings = [timed(grade) for _ in range(iterations)]
         p95 = _percentile(timings, 0.95)
         worst = max(worst, p95)
-        print(f"{lab['id']:<28} {cold:>7.0f}ms {statistics.median(timings):>7.0f}ms {p95:>7.0f}ms")
+        print(
+            f"{lab['id']:<28} {cold:>7.0f}ms {statistics.median(timings):>7.0f}ms {p95:>7.0f}ms"
+            f" {_percentile(cpu, 0.95):>7.0f}ms"
+        )
     verdict = "within" if worst < OUTCOME_BUDGET_MS else "OVER"
     print(f"worst p95: {worst:.0f} ms, {verdict} the {OUTCOME_BUDGET_MS:.0f} ms budget")
     return 0 if worst < OUTCOME_BUDGET_MS else 1

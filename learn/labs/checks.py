@@ -523,7 +523,8 @@ def _check_multi_stage(stages: list[_Stage]) -> CheckResult:
         "multi_stage",
         f"{len(stages)} stages; the final one starts from {final.image}"
         + (" (the build stage's base too)" if same else "")
-        + ", installs no build tools and copies only the build output.",
+        + f", gets no compiler from its base, installs none itself and copies from "
+        f"{', '.join(sorted(sources))}.",
         hint,
     )
 

@@ -203,11 +203,18 @@ def _start(box: Sandbox) -> tuple[dict[str, Any] | None, str]:
     return engine.find_container(box.world, CONTAINER), story
 
 
-def _final_user_line(text: str) -> int | None:
+def _last_line(text: str, *instructions: str) -> int | None:
+    """The line of the last of these instructions (what the final image keeps)."""
     lines = [
-        n for n, line in enumerate(text.splitlines(), 1) if line.strip().upper()[:5] == "USER "
+        n
+        for n, line in enumerate(text.splitlines(), 1)
+        if line.strip().split(" ", 1)[0].upper() in instructions
     ]
     return lines[-1] if lines else None
+
+
+def _final_user_line(text: str) -> int | None:
+    return _last_line(text, "USER")
 
 
 def _check_non_root(box: Sandbox, text: str, outcome: str, story: str) -> Outcome:
@@ -241,14 +248,11 @@ def _check_no_compiler(box: Sandbox, text: str, outcome: str) -> Outcome:
         return Outcome(outcome, False, "The image was not built.")
     found = engine.compilers(record)
     if found:
-        froms = [
-            n for n, line in enumerate(text.splitlines(), 1) if line.strip().upper()[:5] == "FROM "
-        ]
         return Outcome(
             outcome,
             False,
             f"The final image holds a compiler: {'; '.join(found)}.",
-            line=froms[-1] if froms else None,
+            line=_last_line(text, "FROM"),
             hint="Compile in a build stage, and start the final stage from a -slim image that "
             "only gets the build output with `COPY --from`.",
         )
@@ -257,7 +261,7 @@ def _check_no_compiler(box: Sandbox, text: str, outcome: str) -> Outcome:
     )
 
 
-def _check_answers(box: Sandbox, outcome: str, m: re.Match[str], story: str) -> Outcome:
+def _check_answers(box: Sandbox, text: str, outcome: str, m: re.Match[str], story: str) -> Outcome:
     container = engine.find_container(box.world, CONTAINER)
     port, path = int(m["port"]), m["path"]
     curl = f"$ curl http://localhost:{port}{path}"
@@ -275,6 +279,7 @@ def _check_answers(box: Sandbox, outcome: str, m: re.Match[str], story: str) -> 
         outcome,
         False,
         f"{curl}\n{got}\n\n{story}",
+        line=_last_line(text, "CMD", "ENTRYPOINT"),
         hint="The app must listen on 0.0.0.0 (not 127.0.0.1) inside the container, on the port "
         "you publish.",
     )
@@ -313,7 +318,7 @@ def evaluate_dockerfile(text: str, outcomes: Sequence[str]) -> list[Outcome]:
         if NON_ROOT.match(outcome):
             results[index] = _check_non_root(box, text, outcome, story)
         elif m := ANSWERS.match(outcome):
-            results[index] = _check_answers(box, outcome, m, story)
+            results[index] = _check_answers(box, text, outcome, m, story)
         else:
             results[index] = Outcome(
                 outcome, False, "This outcome cannot be checked.", hint=SHAPES["dockerfile"]

