@@ -56,3 +56,22 @@ def test_blue_green_through_the_lesson_page(client: Client, db: Any) -> None:
     assert "service/web configured" in body
     assert len(met(body)) == 3 and 'data-result="correct"' in body
     assert re.search(r'id="lesson-status" class="lesson-status" hx-swap-oob="true">.*?1 of ', body)
+
+
+def test_every_lesson_with_a_task_shows_its_terminal_and_picture_within_budget(
+    client: Client, db: Any, django_assert_max_num_queries
+) -> None:
+    from learn.content.models import Question
+    from tests.sandboxes.test_terminal import LESSON_BUDGET
+
+    course_sync()
+    blocks = Question.objects.filter(kind=Question.SANDBOX).select_related("lesson")
+    assert blocks.count() == 13
+    for question in blocks:
+        url = question.lesson.get_absolute_url()
+        client.get(url)  # the first visit builds the page skeleton and starting states
+        with django_assert_max_num_queries(LESSON_BUDGET):
+            html = client.get(url).content.decode()
+        assert f'action="/sandboxes/{question.key}/run/"' in html, url
+        assert f'id="sb-{question.key}-state"' in html and "<svg" in html, url
+        assert 'data-result="correct"' not in html, url  # nothing reached, nothing revealed
