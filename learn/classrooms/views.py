@@ -500,7 +500,15 @@ def projector(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     live = selectors.current_live(classroom)
     # Names of who has not answered only when asked for: a projector is seen by the room.
     show_names = request.GET.get("names") == "1"
-    context: dict[str, Any] = {"classroom": classroom, "live": live, "show_names": show_names}
+    version = live.version if live else "none"
+    context: dict[str, Any] = {
+        "classroom": classroom,
+        "live": live,
+        "show_names": show_names,
+        "version": version,
+        # The poll says which state its buttons were drawn for; redraw them only on a change.
+        "controls_changed": request.GET.get("shown", version) != version,
+    }
     if live is not None:
         results = selectors.live_results(classroom, live)
         context.update(

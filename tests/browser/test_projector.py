@@ -14,7 +14,12 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from learn.classrooms.models import LiveQuestion
-from learn.classrooms.services import classroom_create, classroom_join, instructor_grant
+from learn.classrooms.services import (
+    classroom_create,
+    classroom_join,
+    instructor_grant,
+    live_push,
+)
 from learn.content.models import Question
 from learn.content.services import course_sync
 from tests.browser.axe import serious_findings, with_axe
@@ -171,3 +176,24 @@ def test_the_projector_without_javascript(live_server: Any, chromium: Any, room:
         assert "docker ps" in page.locator("#stage").inner_text()
     finally:
         context.close()
+
+
+def test_a_push_from_elsewhere_brings_its_buttons(
+    live_server: Any, tabs: tuple[Any, Any], room: Any
+) -> None:
+    projector, _ = tabs
+    log_in(projector, live_server.url, "ms-teacher")
+    projector.goto(f"{live_server.url}/classrooms/{room.pk}/ask/projector/")
+    projector.locator('#stage[data-state="none"]').wait_for()
+    projector.evaluate("window.__sameDocument = true")
+    assert projector.locator("[data-close-answers]").count() == 0
+    # Pushed from the instructor's laptop while the projector tab stays open.
+    teacher = get_user_model().objects.get(username="ms-teacher")
+    live_push(classroom=room, question=Question.objects.get(key="t-text"), by=teacher)
+    projector.locator('#stage[data-state="open"]').wait_for()
+    projector.locator("[data-close-answers]").wait_for()
+    # The buttons are not redrawn by quiet polls: a focused one keeps its focus.
+    projector.focus("[data-close-answers]")
+    projector.wait_for_timeout(4_500)  # two polls
+    assert projector.evaluate("document.activeElement.hasAttribute('data-close-answers')")
+    assert projector.evaluate("window.__sameDocument") is True
