@@ -197,3 +197,30 @@ def test_a_push_from_elsewhere_brings_its_buttons(
     projector.wait_for_timeout(4_500)  # two polls
     assert projector.evaluate("document.activeElement.hasAttribute('data-close-answers')")
     assert projector.evaluate("window.__sameDocument") is True
+
+
+def test_axe_on_a_phone_in_dark_colours(live_server: Any, chromium: Any, room: Any) -> None:
+    """The push list and the projector in every state, at 390 px in dark colours."""
+    context = with_axe(
+        chromium.new_context(viewport={"width": 390, "height": 844}, color_scheme="dark")
+    )
+    context.set_default_timeout(10_000)  # a hang fails instead of blocking CI
+    page = context.new_page()
+    try:
+        base = live_server.url
+        log_in(page, base, "ms-teacher")
+        page.goto(f"{base}/classrooms/{room.pk}/ask/?q=runtimes")
+        found = serious_findings(page)
+        page.check("#push-t-multiple")
+        page.click("text=Push and open the projector view")
+        page.locator('#stage[data-state="open"]').wait_for()
+        found += serious_findings(page)
+        page.click("text=Close answers")
+        page.locator('#stage[data-state="closed"]').wait_for()
+        found += serious_findings(page)
+        page.click("text=Reveal the answer")
+        page.locator('#stage[data-state="revealed"]').wait_for()
+        found += serious_findings(page)
+        assert found == []
+    finally:
+        context.close()
