@@ -26,7 +26,13 @@ from learn.classrooms.access import (
     classroom_for_instructor,
     classroom_for_member,
 )
-from learn.classrooms.answers import answer_text, choice_marks, prompt_text, right_fragments
+from learn.classrooms.answers import (
+    answer_text,
+    choice_marks,
+    prompt_text,
+    right_fragments,
+    shorten,
+)
 from learn.classrooms.export import answers_rows, csv_lines, progress_rows
 from learn.classrooms.forms import (
     COUNTDOWNS,
@@ -454,9 +460,10 @@ def _question_choices(search: str = "") -> list[tuple[Lesson, list[PushChoice]]]
     for question in (
         Question.objects.active().select_related("lesson").order_by("lesson__position", "position")
     ):
-        label = prompt_text(question, limit=160)
+        full = prompt_text(question)
         kind = KIND_LABELS.get(question.kind, question.kind)
-        haystack = f"{label} {kind} {question.lesson.title}".casefold()
+        haystack = f"{full} {kind} {question.lesson.title}".casefold()
+        label = shorten(full, 160)
         if words and not all(word in haystack for word in words):
             continue
         if not grouped or grouped[-1][0].pk != question.lesson_id:
