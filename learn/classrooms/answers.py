@@ -51,7 +51,11 @@ def answer_text(question: Question, answer: dict[str, Any]) -> str:
 
 
 def prompt_text(question: Question, limit: int = 0) -> str:
-    text = " ".join(plain(question.prompt_html).split())
+    return shorten(" ".join(plain(question.prompt_html).split()), limit)
+
+
+def shorten(text: str, limit: int) -> str:
+    """At most `limit` characters, an ellipsis marking a cut (no limit when 0)."""
     if limit and len(text) > limit:
         return text[: limit - 1].rstrip() + "…"
     return text

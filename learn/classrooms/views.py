@@ -26,7 +26,13 @@ from learn.classrooms.access import (
     classroom_for_instructor,
     classroom_for_member,
 )
-from learn.classrooms.answers import answer_text, choice_marks, prompt_text, right_fragments
+from learn.classrooms.answers import (
+    answer_text,
+    choice_marks,
+    prompt_text,
+    right_fragments,
+    shorten,
+)
 from learn.classrooms.export import answers_rows, csv_lines, progress_rows
 from learn.classrooms.forms import (
     COUNTDOWNS,
@@ -456,9 +462,10 @@ def _question_choices(search: str = "") -> list[tuple[Lesson, list[PushChoice]]]
     for question in (
         Question.objects.active().select_related("lesson").order_by("lesson__position", "position")
     ):
-        label = prompt_text(question, limit=160)
+        full = prompt_text(question)
         kind = KIND_LABELS.get(question.kind, question.kind)
-        haystack = f"{label} {kind} {question.lesson.title}".casefold()
+        haystack = f"{full} {kind} {question.lesson.title}".casefold()
+        label = shorten(full, 160)
         if words and not all(word in haystack for word in words):
             continue
         if not grouped or grouped[-1][0].pk != question.lesson_id:
@@ -502,7 +509,15 @@ def projector(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     live = selectors.current_live(classroom)
     # Names of who has not answered only when asked for: a projector is seen by the room.
     show_names = request.GET.get("names") == "1"
-    context: dict[str, Any] = {"classroom": classroom, "live": live, "show_names": show_names}
+    version = live.version if live else "none"
+    context: dict[str, Any] = {
+        "classroom": classroom,
+        "live": live,
+        "show_names": show_names,
+        "version": version,
+        # The poll says which state its buttons were drawn for; redraw them only on a change.
+        "controls_changed": request.GET.get("shown", version) != version,
+    }
     if live is not None:
         results = selectors.live_results(classroom, live)
         context.update(

@@ -14,7 +14,12 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from learn.classrooms.models import LiveQuestion
-from learn.classrooms.services import classroom_create, classroom_join, instructor_grant
+from learn.classrooms.services import (
+    classroom_create,
+    classroom_join,
+    instructor_grant,
+    live_push,
+)
 from learn.content.models import Question
 from learn.content.services import course_sync
 from tests.browser.axe import serious_findings, with_axe
@@ -169,5 +174,53 @@ def test_the_projector_without_javascript(live_server: Any, chromium: Any, room:
         page.click("text=Reveal the answer")
         assert page.locator('#stage[data-state="revealed"]').count() == 1
         assert "docker ps" in page.locator("#stage").inner_text()
+    finally:
+        context.close()
+
+
+def test_a_push_from_elsewhere_brings_its_buttons(
+    live_server: Any, tabs: tuple[Any, Any], room: Any
+) -> None:
+    projector, _ = tabs
+    log_in(projector, live_server.url, "ms-teacher")
+    projector.goto(f"{live_server.url}/classrooms/{room.pk}/ask/projector/")
+    projector.locator('#stage[data-state="none"]').wait_for()
+    projector.evaluate("window.__sameDocument = true")
+    assert projector.locator("[data-close-answers]").count() == 0
+    # Pushed from the instructor's laptop while the projector tab stays open.
+    teacher = get_user_model().objects.get(username="ms-teacher")
+    live_push(classroom=room, question=Question.objects.get(key="t-text"), by=teacher)
+    projector.locator('#stage[data-state="open"]').wait_for()
+    projector.locator("[data-close-answers]").wait_for()
+    # The buttons are not redrawn by quiet polls: a focused one keeps its focus.
+    projector.focus("[data-close-answers]")
+    projector.wait_for_timeout(4_500)  # two polls
+    assert projector.evaluate("document.activeElement.hasAttribute('data-close-answers')")
+    assert projector.evaluate("window.__sameDocument") is True
+
+
+def test_axe_on_a_phone_in_dark_colours(live_server: Any, chromium: Any, room: Any) -> None:
+    """The push list and the projector in every state, at 390 px in dark colours."""
+    context = with_axe(
+        chromium.new_context(viewport={"width": 390, "height": 844}, color_scheme="dark")
+    )
+    context.set_default_timeout(10_000)  # a hang fails instead of blocking CI
+    page = context.new_page()
+    try:
+        base = live_server.url
+        log_in(page, base, "ms-teacher")
+        page.goto(f"{base}/classrooms/{room.pk}/ask/?q=runtimes")
+        found = serious_findings(page)
+        page.check("#push-t-multiple")
+        page.click("text=Push and open the projector view")
+        page.locator('#stage[data-state="open"]').wait_for()
+        found += serious_findings(page)
+        page.click("text=Close answers")
+        page.locator('#stage[data-state="closed"]').wait_for()
+        found += serious_findings(page)
+        page.click("text=Reveal the answer")
+        page.locator('#stage[data-state="revealed"]').wait_for()
+        found += serious_findings(page)
+        assert found == []
     finally:
         context.close()

@@ -188,7 +188,7 @@ def test_names_of_who_has_not_answered_only_when_asked(
     assert '<span class="stage-name">stu</span>' not in html  # stu answered
     assert 'data-answered="1" data-waiting="30"' in html
     # The poll keeps asking for names once they are shown.
-    assert f'hx-get="/classrooms/{pk}/ask/projector/?names=1"' in html
+    assert re.search(rf'hx-get="/classrooms/{pk}/ask/projector/\?shown=[^"]*&amp;names=1"', html)
 
 
 def test_the_push_list_is_grouped_and_searchable(
@@ -225,3 +225,29 @@ def test_a_countdown_off_the_list_is_refused(world: Any) -> None:
         )
         assert "Pick a time to answer from the list." in response.content.decode()
     assert not LiveQuestion.objects.exists()
+
+
+def test_the_buttons_are_redrawn_only_when_the_state_changes(world: Any) -> None:
+    pk = world.classroom.pk
+    teacher, _ = teacher_and_student(world)
+    page = teacher.get(f"/classrooms/{pk}/ask/projector/").content.decode()
+    assert f'hx-get="/classrooms/{pk}/ask/projector/?shown=none"' in page
+    assert "data-close-answers" not in page and "hx-swap-oob" not in page
+    # Pushed from another tab: the next poll brings the buttons along, out of band.
+    teacher.post(f"/classrooms/{pk}/ask/push/", {"question": "t-single"})
+    live = LiveQuestion.objects.get(classroom=world.classroom)
+    response = teacher.get(
+        f"/classrooms/{pk}/ask/projector/?shown=none",
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="stage",
+    )
+    html = response.content.decode()
+    assert '<div id="stage-controls" class="stage-controls" hx-swap-oob="true">' in html
+    assert "data-close-answers" in html and f"?shown={live.version}" in html
+    # Unchanged: the stage only, so a focused button stays put.
+    quiet = teacher.get(
+        f"/classrooms/{pk}/ask/projector/?shown={live.version}",
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="stage",
+    ).content.decode()
+    assert "stage-controls" not in quiet and 'id="stage"' in quiet

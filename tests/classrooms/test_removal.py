@@ -12,9 +12,12 @@ from learn.classrooms.services import classroom_create, classroom_join, student_
 from tests.classrooms.conftest import make_instructor, make_students
 
 REMOVED_PAGE_BUDGET = 4  # session, user, gate, removals (with their users, in one join)
+REMOVED_NOTICE_BUDGET = 4  # session, user, no membership, the removal with its class
 
 
-def test_a_removed_student_cannot_rejoin_with_the_code(client: Client, make_user: Any) -> None:
+def test_a_removed_student_cannot_rejoin_with_the_code(
+    client: Client, make_user: Any, django_assert_max_num_queries: Any
+) -> None:
     teacher = make_instructor("teach")
     classroom = classroom_create(instructor=teacher, name="Monday")
     student = make_user("learner")
@@ -32,7 +35,8 @@ def test_a_removed_student_cannot_rejoin_with_the_code(client: Client, make_user
     assert "Your instructor removed you from Monday" in html and "re-admit" in html
     assert not Membership.objects.filter(classroom=classroom, user=student).exists()
     # Their old class page says what happened (they know the class exists), nothing more.
-    page = client.get(f"/classrooms/{classroom.pk}/live/")
+    with django_assert_max_num_queries(REMOVED_NOTICE_BUDGET):
+        page = client.get(f"/classrooms/{classroom.pk}/live/")
     assert page.status_code == 403
     assert "You are no longer in “Monday”" in page.content.decode()
     assert "re-admit you" in page.content.decode() and "<fieldset>" not in page.content.decode()
