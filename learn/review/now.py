@@ -5,6 +5,7 @@ Answers go through the one answer endpoint (learn/quizzes/views.py) with source_
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlencode
 
 from django.http import HttpResponse
@@ -20,6 +21,7 @@ from learn.progress.selectors import QuestionItem
 from learn.review.queue import review_queue
 
 TEMPLATE = "review_now.html"
+KEY = re.compile(r"[-a-zA-Z0-9_]{1,100}")
 
 
 def _context(
@@ -35,7 +37,10 @@ def _context(
 def review_now(request: HtmxHttpRequest) -> HttpResponse:
     """The next due question; with `?just=KEY`, the one just answered and its feedback (where
     the plain POST lands)."""
-    context = _context(request, just=request.GET.get("just", "")[:100])
+    just = request.GET.get("just", "")
+    # Question keys are slugs (the answer URL's converter); anything else, a NUL byte that
+    # PostgreSQL would refuse included, names no question.
+    context = _context(request, just=just if KEY.fullmatch(just) else "")
     return render(request, TEMPLATE, context)
 
 
