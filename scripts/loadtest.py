@@ -700,6 +700,9 @@ def machine() -> list[str]:
     return [
         f"{platform.system()} {platform.release()}, {cpu}, {os.cpu_count()} CPUs{memory}",
         f"Python {platform.python_version()}, " + ", ".join(versions),
+        f"Run on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; load average (1 min) "
+        f"{STARTED_LOAD:.1f} before the run, {os.getloadavg()[0]:.1f} after it: the shares "
+        "are only comparable when both are low (the client and the server share the CPUs)",
     ]
 
 
@@ -1197,6 +1200,9 @@ def static_path(client: Client) -> str:
     status, _, html = client.request("GET", "/")
     match = re.search(rb'href="(/static/[^"]+\.css)"', html) if status == 200 else None
     return match.group(1).decode() if match else "/static/css/app.css"
+
+
+STARTED_LOAD = os.getloadavg()[0]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -289,7 +289,8 @@ def _world_row_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
 
 
 def connect() -> None:
-    from django.db.models.signals import post_delete, post_save
+    from django.contrib.auth import get_user_model
+    from django.db.models.signals import m2m_changed, post_delete, post_save
 
     from learn.classrooms.models import Classroom, LiveQuestion, Membership
     from learn.progress.models import Attempt, LessonMark, QuestionState
@@ -300,3 +301,6 @@ def connect() -> None:
     for model in (Classroom, Membership, LiveQuestion):
         for signal in (post_save, post_delete):
             signal.connect(_world_row_changed, sender=model, dispatch_uid=f"fresh-{model}")
+    # Granting or revoking the instructor group changes that person's header everywhere.
+    groups = get_user_model().groups.through
+    m2m_changed.connect(_world_row_changed, sender=groups, dispatch_uid="fresh-user-groups")

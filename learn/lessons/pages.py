@@ -91,14 +91,28 @@ def _render_question(item: QuestionItem, session: SandboxSession | None) -> str:
     return str(render_to_string("lesson.html#question", context))
 
 
+# Skeletons of the current course version, as objects: a cache would unpickle the lesson and
+# every question on each request (most of a warm logged-in lesson page's time). Never
+# mutated once built; a new course version starts an empty dict.
+_built: dict[str, LessonPage] = {}
+_built_version = ""
+
+
 def lesson_page(slug: str) -> LessonPage | None:
+    global _built, _built_version
     version = course_version()
-    key = f"lesson-page:{TEMPLATE_VERSION}:{version}:{slug}"
-    page = cache.get(key)
+    if version != _built_version:
+        _built, _built_version = {}, version
+    page = _built.get(slug)
     if page is None:
-        page = _build(slug)
-        if page is not None:
+        key = f"lesson-page:{TEMPLATE_VERSION}:{version}:{slug}"
+        page = cache.get(key)
+        if page is None:
+            page = _build(slug)
+            if page is None:
+                return None
             cache.set(key, page, timeout=None)
+        _built[slug] = page
     return page
 
 
