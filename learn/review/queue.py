@@ -49,11 +49,6 @@ class ReviewQueue:
         return QuestionItem(items[0].question, None, items[0].held) if items else None
 
     @property
-    def position(self) -> int:
-        """Which of today's questions the current one is (1-based)."""
-        return self.reviewed_today + (0 if self.answered else 1)
-
-    @property
     def waiting(self) -> int:
         """Due today but past the day's limit: they wait for tomorrow (or the review page)."""
         return max(0, self.due_today - self.sandboxes_due - self.held_due - len(self.queue))
