@@ -27,7 +27,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
         "NAME": os.path.join(tempfile.gettempdir(), f"learn-test-{os.getpid()}.sqlite3")
     }
 
-# One process: the "shared" cache needs no files (and parallel runs must not share them).
+# One process: the "shared" cache needs no files (and parallel runs must not share them),
+# and it is shared on either database (PostgreSQL without Redis would default to "none";
+# tests/core/test_freshness.py covers that setting on its own).
+SHARED_CACHE = "files"
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 CACHES["shared"] = {  # noqa: F405
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "shared",

@@ -149,7 +149,7 @@ def learner_parts(request: HttpRequest, learner: Learner, *parts: Hashable) -> t
         return None
     if learner.is_known and settings.SHARED_CACHE == "none":
         return None  # no tokens every process sees: nothing can be kept safely
-    user = getattr(request, "user", None)
+    user: Any = getattr(request, "user", None)
     name = user.get_username() if user is not None and user.is_authenticated else ""
     joined = user.date_joined.isoformat() if name else ""
     today = timezone.localdate().isoformat()
@@ -217,7 +217,7 @@ def quiet_poll(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
     @wraps(view)
     def wrapper(request: HttpRequest, pk: int, *args: Any, **kwargs: Any) -> HttpResponse:
         since = request.GET.get("since", "")
-        user = getattr(request, "user", None)
+        user: Any = getattr(request, "user", None)
         htmx = request.headers.get("HX-Request") == "true"
         if request.method != "GET" or not since or not htmx or not user.is_authenticated:
             return view(request, pk, *args, **kwargs)
@@ -295,11 +295,12 @@ def connect() -> None:
     from learn.classrooms.models import Classroom, LiveQuestion, Membership
     from learn.progress.models import Attempt, LessonMark, QuestionState
 
-    for model in (QuestionState, LessonMark, Attempt):
-        for signal in (post_save, post_delete):
+    learners: tuple[type, ...] = (QuestionState, LessonMark, Attempt)
+    world: tuple[type, ...] = (Classroom, Membership, LiveQuestion)
+    for signal in (post_save, post_delete):
+        for model in learners:
             signal.connect(_learner_row_changed, sender=model, dispatch_uid=f"fresh-{model}")
-    for model in (Classroom, Membership, LiveQuestion):
-        for signal in (post_save, post_delete):
+        for model in world:
             signal.connect(_world_row_changed, sender=model, dispatch_uid=f"fresh-{model}")
     # Granting or revoking the instructor group changes that person's header everywhere.
     groups = get_user_model().groups.through
