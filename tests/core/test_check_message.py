@@ -36,3 +36,31 @@ def test_every_check_has_a_plain_language_title() -> None:
     assert names <= set(CHECK_TITLES)
     assert check_title("deps_before_source") == CHECK_TITLES["deps_before_source"]
     assert "_" not in "".join(CHECK_TITLES.values())
+
+
+def test_a_transcript_keeps_its_lines_and_columns_in_order_with_the_prose() -> None:
+    # The shape learn/labs/outcomes.py and docker_outcomes.py write: a sentence, then
+    # "$ command" and the output, a blank line, then more prose.
+    message = (
+        "deployment/web is not available:\n"
+        "$ kubectl get pods\n"
+        "NAME                   READY   STATUS             RESTARTS   AGE\n"
+        "web-7c9d8f6b5-x2k4q    0/1     CrashLoopBackOff   3 (20s ago)   2m <x>\n"
+        "\n"
+        "The container `web` exits at start."
+    )
+    html = str(check_message(message, "q"))
+    assert html.startswith("deployment/web is not available:<pre")
+    pre = html[html.index("<pre") : html.index("</pre>")]
+    assert "$ kubectl get pods\nNAME                   READY   STATUS" in pre
+    assert "CrashLoopBackOff   3 (20s ago)   2m &lt;x&gt;" in pre
+    assert html.endswith("</pre>The container <code>web</code> exits at start.")
+    assert "<x>" not in html
+
+
+def test_two_transcripts_in_a_row_are_two_blocks() -> None:
+    html = str(check_message("$ docker compose ps -a\nNAME\n$ docker volume ls\nDRIVER", "q"))
+    # A new "$ " line inside a transcript belongs to it: one block showing both commands.
+    assert html.count("<pre") == 1 and "ps -a\nNAME\n$ docker volume ls\nDRIVER" in html
+    html = str(check_message("$ a\nx\n\n$ b\ny", "q"))
+    assert html.count("<pre") == 2

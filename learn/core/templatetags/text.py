@@ -35,13 +35,36 @@ def check_title(name: str) -> str:
 
 @register.filter
 def check_message(value: object, anchor: str) -> SafeString:
-    """A checker message with its findings ("- line 3: DL3007 ...") as a list: each line
-    number links to the editor (static/js/app.js selects that line) and each linter rule to
-    its documentation. Text is escaped first; only our own markup is added."""
-    intro: list[str] = []
+    """A checker message, in the order it was written: prose as text, findings ("- line 3:
+    DL3007 ...") as a list whose line numbers link to the editor (static/js/app.js selects
+    that line) and linter rules to their documentation, and transcripts (a `$ command` line
+    and its output, up to the next blank line) as a <pre> that keeps kubectl's and docker's
+    columns. Text is escaped first; only our own markup is added."""
+    parts: list[str] = []
+    prose: list[str] = []
     items: list[str] = []
+    transcript: list[str] = []
+
+    def flush(keep: str = "") -> None:
+        if prose and keep != "prose":
+            parts.append(" ".join(prose))
+            prose.clear()
+        if items and keep != "items":
+            parts.append(f'<ul class="findings">{"".join(items)}</ul>')
+            items.clear()
+        if transcript and keep != "transcript":
+            body = "\n".join(escape(line) for line in transcript)
+            parts.append(f'<pre class="transcript" tabindex="0"><samp>{body}</samp></pre>')
+            transcript.clear()
+
     for raw in str(value).split("\n"):
-        if raw.startswith("- "):
+        if transcript and raw.strip():
+            transcript.append(raw.rstrip())
+        elif raw.startswith("$ "):
+            flush("transcript")
+            transcript.append(raw.rstrip())
+        elif raw.startswith("- "):
+            flush("items")
             text = str(inline_code(raw[2:]))
             text = _FINDING_LINE.sub(
                 lambda m: (
@@ -52,8 +75,9 @@ def check_message(value: object, anchor: str) -> SafeString:
             )
             items.append(f"<li>{_RULE.sub(_rule_link, text)}</li>")
         elif raw.strip():
-            intro.append(str(inline_code(raw)))
-    html = " ".join(intro)
-    if items:
-        html += f'<ul class="findings">{"".join(items)}</ul>'
-    return mark_safe(html)  # noqa: S308
+            flush("prose")
+            prose.append(str(inline_code(raw)))
+        else:
+            flush()
+    flush()
+    return mark_safe("".join(parts))  # noqa: S308
