@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.cache import cache, caches
+from django.core.cache import cache
 from django.test import Client, override_settings
 
 from learn.classrooms.models import LiveQuestion
@@ -154,8 +154,9 @@ def test_a_learner_removed_from_the_class_stops_getting_204s(world: Any) -> None
 def test_log_out_and_password_change_reach_every_worker(
     course: dict[str, Question], make_user: Any, tmp_path: Any
 ) -> None:
-    """With the shared cache as files (as between two gunicorn workers without Redis): a
-    second cache object over the same directory sees the log-out and the new password."""
+    """With the shared cache as files (what two gunicorn workers without Redis share; the file
+    cache keeps nothing in memory, so every worker reads the same files): the session and
+    the user are kept there, and a password change ends the old session."""
     files = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
         SHARED: {
@@ -169,7 +170,6 @@ def test_log_out_and_password_change_reach_every_worker(
         copy.cookies = ada.cookies  # the same browser, its next request on another worker
         assert "zadaq" in copy.get("/").content.decode()
         assert any((tmp_path / "shared").iterdir())  # the session and user are in the files
-        caches[SHARED].close()
         account = get_user_model().objects.get(username="zadaq")
         account.set_password("a-new-password-42")
         account.save()
