@@ -3,6 +3,7 @@ never another learner's, and cheap when warm. Real database, real clients, real 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -13,10 +14,13 @@ from django.test import Client, override_settings
 from learn.classrooms.models import LiveQuestion
 from learn.content.models import Question
 from learn.core.freshness import SHARED
+from learn.core.pagecache import CSRF_PLACEHOLDER
 from tests.classrooms.test_live import poll, version
 from tests.helpers import right_answer, wrong_answer
+from tests.lessons.test_path_cache import cookie_secret, secret
 
 PASSWORD = "correct-horse-battery-9"
+FORM_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 WARM_BUDGET = 1  # the course version, re-read every 2 s; session, user and page are cached
 PAGES = ("/", "/lessons/first/", "/review/")
 EXPLANATION = "a container is a running instance"  # t-single's, in tests/fixtures/course
@@ -198,3 +202,20 @@ def test_without_a_shared_cache_pages_are_drawn_fresh_for_every_request(
         restore(kept)
         assert 'data-result="incorrect"' in ada.get("/lessons/first/").content.decode()
         assert "In progress" in ada.get("/").content.decode()
+
+
+def test_a_kept_review_page_carries_each_browsers_own_csrf_token(
+    course: dict[str, Question], make_user: Any
+) -> None:
+    """Two browsers of one account share the kept page, never the token in its forms."""
+    question = course["t-single"]
+    phone = logged_in(make_user, "zadaq")
+    phone.post(f"/questions/{question.key}/answer/", wrong_answer(question))
+    laptop = Client()
+    assert laptop.post("/accounts/login/", {"username": "zadaq", "password": PASSWORD})
+    pages = {c: c.get("/review/").content.decode() for c in (phone, laptop, phone)}
+    for client, page in pages.items():
+        tokens = FORM_TOKEN.findall(page)
+        assert tokens and CSRF_PLACEHOLDER not in page
+        assert {secret(t) for t in tokens} == {cookie_secret(client)}
+    assert cookie_secret(phone) != cookie_secret(laptop)
