@@ -443,7 +443,7 @@ from learn.progress.learner import Learner
 from learn.progress.services import attempt_submit
 prefix, size = {prefix!r}, {size}
 User = get_user_model()
-backend = "django.contrib.auth.backends.ModelBackend"  # the one that loads users back
+backend = "learn.core.auth.CachedModelBackend"  # the one a log-in through the form records
 def session_for(user):
     store = SessionStore()
     store[SESSION_KEY] = str(user.pk)
