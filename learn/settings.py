@@ -5,9 +5,7 @@ Production sets DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and usually DATABASE_URL
 `python manage.py check --deploy --fail-level WARNING` passes with those.
 """
 
-import hashlib
 import os
-import tempfile
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -138,8 +136,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # LEARN_SHARED_CACHE picks it:
 # - "redis" (the default with REDIS_URL): any number of hosts and pods;
 # - "files" (the default for SQLite, which is one host by construction): a directory on this
-#   host, named after the database, that all its workers read; also right for PostgreSQL
-#   when one host serves the site (compose without Redis, the load benchmark);
+#   host that all its workers read (SHARED_CACHE_DIR, by default beside the SQLite file);
+#   also right for PostgreSQL when one host serves the site (then SHARED_CACHE_DIR is
+#   required; the load benchmark sets it);
 # - "none" (the default for PostgreSQL without Redis, e.g. several pods): nothing is shared,
 #   so sessions and users are read from the database and learners' pages are drawn anew.
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -158,12 +157,17 @@ if SHARED_CACHE == "redis":
         "KEY_PREFIX": "shared",
     }
 elif SHARED_CACHE == "files":
-    _where = hashlib.sha256((DATABASE_URL or SQLITE_PATH).encode()).hexdigest()[:12]
+    # Beside the SQLite file (a directory the app owns and writes anyway), never a guessable
+    # name in a shared /tmp: the cache holds pickles, and a directory someone else made
+    # there first could feed the app theirs.
+    _shared_dir = os.environ.get("SHARED_CACHE_DIR", "" if DATABASE_URL else SQLITE_PATH + "-cache")
+    if not _shared_dir:
+        raise ImproperlyConfigured(
+            "LEARN_SHARED_CACHE=files with DATABASE_URL needs SHARED_CACHE_DIR"
+        )
     CACHES["shared"] = {
         "BACKEND": "learn.core.filecache.SharedFileCache",
-        "LOCATION": os.environ.get(
-            "SHARED_CACHE_DIR", os.path.join(tempfile.gettempdir(), f"learn-shared-{_where}")
-        ),
+        "LOCATION": _shared_dir,
         # Culling lists the directory; a class of 300 with sessions, users and tokens fits.
         "OPTIONS": {"MAX_ENTRIES": 50_000, "CULL_FREQUENCY": 4},
     }

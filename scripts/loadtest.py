@@ -443,7 +443,7 @@ from learn.progress.learner import Learner
 from learn.progress.services import attempt_submit
 prefix, size = {prefix!r}, {size}
 User = get_user_model()
-backend = "django.contrib.auth.backends.ModelBackend"  # the one that loads users back
+backend = "learn.core.auth.CachedModelBackend"  # the one a log-in through the form records
 def session_for(user):
     store = SessionStore()
     store[SESSION_KEY] = str(user.pk)
@@ -742,6 +742,40 @@ def table(results: list[Result]) -> list[str]:
             f"| {fmt(r.percentile(99))} | {share} |"
         )
     return rows
+
+
+# Issue 15's goals: a page's share of the ceiling, and the class replay's p95 (ms).
+SHARE_GOALS = {
+    "lesson-anon": 70,
+    "lesson": 50,
+    "path-anon": 50,
+    "path": 40,
+    "review": 25,
+}
+P95_GOALS = {"classroom: poll": 150, "classroom: answer": 150, "classroom: dashboard": 400}
+
+
+def goals(results: list[Result]) -> list[str]:
+    """Each goal of issue 15 with this run's figure and whether it was met."""
+    by_name = {r.name: r for r in results if not r.skipped and r.ok}
+    ceiling = by_name.get("ceiling")
+    lines = []
+    for name, goal in SHARE_GOALS.items():
+        r = by_name.get(name)
+        if r is not None and ceiling is not None:
+            share = 100 * r.rps / ceiling.rps
+            verdict = "met" if share >= goal else "NOT met"
+            lines.append(f"- {name}: {share:.0f}% of the ceiling (goal >= {goal}%): {verdict}")
+    for name, goal in P95_GOALS.items():
+        r = by_name.get(name)
+        if r is not None:
+            p95 = r.percentile(95)
+            verdict = "met" if p95 < goal and not r.errors else "NOT met"
+            lines.append(
+                f"- {name}: p95 {fmt(p95)} ms, {r.errors} errors (goal < {goal} ms, none): "
+                f"{verdict}"
+            )
+    return lines
 
 
 # --------------------------------------------------------------------------- main
@@ -1172,6 +1206,9 @@ def report(args: argparse.Namespace, run: Run, results: list[Result]) -> tuple[s
             f"- Classroom: {live.acked} of {len(run.data['students'])} answers acknowledged, "
             f"{live_stored} live attempts stored: {verdict}"
         )
+    verdicts = goals(results)
+    if verdicts:
+        lines += ["", "Issue 15's goals, this run:", "", *verdicts]
     failed = any(r.errors for r in results) or bool(mismatch)
     return "\n".join(lines), failed
 

@@ -3,20 +3,24 @@ never another learner's, and cheap when warm. Real database, real clients, real 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.cache import cache, caches
+from django.core.cache import cache
 from django.test import Client, override_settings
 
 from learn.classrooms.models import LiveQuestion
 from learn.content.models import Question
 from learn.core.freshness import SHARED
+from learn.core.pagecache import CSRF_PLACEHOLDER
 from tests.classrooms.test_live import poll, version
 from tests.helpers import right_answer, wrong_answer
+from tests.lessons.test_path_cache import cookie_secret, secret
 
 PASSWORD = "correct-horse-battery-9"
+FORM_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 WARM_BUDGET = 1  # the course version, re-read every 2 s; session, user and page are cached
 PAGES = ("/", "/lessons/first/", "/review/")
 EXPLANATION = "a container is a running instance"  # t-single's, in tests/fixtures/course
@@ -158,8 +162,9 @@ def test_a_learner_removed_from_the_class_stops_getting_204s(world: Any) -> None
 def test_log_out_and_password_change_reach_every_worker(
     course: dict[str, Question], make_user: Any, tmp_path: Any
 ) -> None:
-    """With the shared cache as files (as between two gunicorn workers without Redis): a
-    second cache object over the same directory sees the log-out and the new password."""
+    """With the shared cache as files (what two gunicorn workers without Redis share; the file
+    cache keeps nothing in memory, so every worker reads the same files): the session and
+    the user are kept there, and a password change ends the old session."""
     files = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
         SHARED: {
@@ -173,7 +178,6 @@ def test_log_out_and_password_change_reach_every_worker(
         copy.cookies = ada.cookies  # the same browser, its next request on another worker
         assert "zadaq" in copy.get("/").content.decode()
         assert any((tmp_path / "shared").iterdir())  # the session and user are in the files
-        caches[SHARED].close()
         account = get_user_model().objects.get(username="zadaq")
         account.set_password("a-new-password-42")
         account.save()
@@ -202,3 +206,20 @@ def test_without_a_shared_cache_pages_are_drawn_fresh_for_every_request(
         restore(kept)
         assert 'data-result="incorrect"' in ada.get("/lessons/first/").content.decode()
         assert "In progress" in ada.get("/").content.decode()
+
+
+def test_a_kept_review_page_carries_each_browsers_own_csrf_token(
+    course: dict[str, Question], make_user: Any
+) -> None:
+    """Two browsers of one account share the kept page, never the token in its forms."""
+    question = course["t-single"]
+    phone = logged_in(make_user, "zadaq")
+    phone.post(f"/questions/{question.key}/answer/", wrong_answer(question))
+    laptop = Client()
+    assert laptop.post("/accounts/login/", {"username": "zadaq", "password": PASSWORD})
+    pages = {c: c.get("/review/").content.decode() for c in (phone, laptop, phone)}
+    for client, page in pages.items():
+        tokens = FORM_TOKEN.findall(page)
+        assert tokens and CSRF_PLACEHOLDER not in page
+        assert {secret(t) for t in tokens} == {cookie_secret(client)}
+    assert cookie_secret(phone) != cookie_secret(laptop)

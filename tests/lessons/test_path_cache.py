@@ -17,7 +17,6 @@ from tests.helpers import right_answer, wrong_answer
 
 # Every page carries the token in the header htmx sends (base.html), forms or not.
 TOKEN = re.compile(r'"X-CSRFToken": "([^"]+)"')
-# session, user, pacing, the progress stamp (states, marks): the outline is not recomputed.
 WARM_PATH_BUDGET = 1  # the course version every 2 s: session, user and page come from caches
 
 
