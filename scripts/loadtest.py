@@ -285,8 +285,12 @@ def run_scenario(
     request: Request,
     expect: int,
     args: argparse.Namespace,
+    think: float = 0.0,
 ) -> Result:
-    """Every client loops on `request` until the deadline (after an unrecorded warm-up)."""
+    """Every client loops on `request` until the deadline (after an unrecorded warm-up).
+    With `think`, each client pauses after every request for between 0.5 and 1.5 times
+    `think` seconds (the same pauses in every run: a learner reading the output before
+    typing the next command), so the load is a crowd's pace rather than saturation."""
     result = Result(name, endpoint, len(clients))
     lock = threading.Lock()
     budget = itertools.count()  # next() is atomic in CPython: a shared request cap
@@ -312,6 +316,8 @@ def run_scenario(
             elapsed = time.perf_counter() - began
             step += 1
             acked += status == expect
+            if think:
+                time.sleep(think * (0.5 + ((index * 7919 + step * 104729) % 1000) / 1000))
             if began < start_at:
                 continue  # warm-up
             statuses[outcome] += 1
@@ -752,7 +758,13 @@ SHARE_GOALS = {
     "path": 40,
     "review": 25,
 }
-P95_GOALS = {"classroom: poll": 150, "classroom: answer": 150, "classroom: dashboard": 400}
+P95_GOALS = {
+    "classroom: poll": 150,
+    "classroom: answer": 150,
+    "classroom: dashboard": 400,
+    # Issue 11: a terminal round trip at 32 learners typing at once.
+    "sandbox-typing": 60,
+}
 
 
 def goals(results: list[Result]) -> list[str]:
@@ -896,7 +908,7 @@ def sandbox(clients: list[Client]) -> Request:
 
 PAGE_SCENARIOS = ("ceiling", "static", "path-anon", "path", "lesson-anon", "lesson", "review")
 CLASS_SCENARIOS = ("poll", "poll-render", "dashboard", "classroom")
-SCENARIOS = (*PAGE_SCENARIOS, "answer", *CLASS_SCENARIOS, "sandbox")
+SCENARIOS = (*PAGE_SCENARIOS, "answer", *CLASS_SCENARIOS, "sandbox", "sandbox-typing")
 
 
 @dataclass
@@ -1129,6 +1141,17 @@ def run_all(run: Run) -> list[Result]:
             results.append(run_scenario(name, endpoint, clients, request, 200, args))
             for client in clients:
                 client.close()
+        elif name == "sandbox-typing":
+            # The same round trip with 32 learners at a terminal, each sending a command
+            # every 3 s on average (1.5 to 4.5 s: reading the output, typing the next one),
+            # for three times the page scenarios' duration so each sends a dozen or more.
+            clients = run.learners[: args.sandbox_clients]
+            request = sandbox(clients)
+            endpoint = "POST /sandboxes/playground/run/ (htmx), a command per learner every ~3 s"
+            paced = argparse.Namespace(**{**vars(args), "seconds": args.seconds * 3})
+            results.append(run_scenario(name, endpoint, clients, request, 200, paced, think=3.0))
+            for client in clients:
+                client.close()
         else:  # answer
             clients = run.learners[: args.clients]
             for i in range(len(clients), args.clients):
@@ -1208,7 +1231,7 @@ def report(args: argparse.Namespace, run: Run, results: list[Result]) -> tuple[s
         )
     verdicts = goals(results)
     if verdicts:
-        lines += ["", "Issue 15's goals, this run:", "", *verdicts]
+        lines += ["", "Goals (issue 15, and issue 11 for sandbox-typing), this run:", "", *verdicts]
     failed = any(r.errors for r in results) or bool(mismatch)
     return "\n".join(lines), failed
 
