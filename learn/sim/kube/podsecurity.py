@@ -203,7 +203,9 @@ def seccomp_baseline(spec: Mapping[str, Any]) -> Result:
 
 
 def allow_privilege_escalation(spec: Mapping[str, Any]) -> Result:
-    bad = [_name(c) for c in _containers(spec) if _sc(c).get("allowPrivilegeEscalation") is not False]
+    bad = [
+        _name(c) for c in _containers(spec) if _sc(c).get("allowPrivilegeEscalation") is not False
+    ]
     if not bad:
         return None
     return (
