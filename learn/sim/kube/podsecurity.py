@@ -370,9 +370,9 @@ def evaluate(level: str, spec: Mapping[str, Any]) -> list[tuple[str, str]]:
     return [r for r in (check(spec) for check in checks) if r is not None]
 
 
-def reasons(results: list[tuple[str, str]]) -> str:
-    """AggregateCheckResult.ForbiddenDetail: `reason (detail), reason (detail)`."""
-    return ", ".join(f"{r} ({d})" if d else r for r, d in results)
+def violations(level: str, spec: Mapping[str, Any]) -> list[str]:
+    """Each failed check as the API server words it: `reason (detail)`."""
+    return [f"{r} ({d})" if d else r for r, d in evaluate(level, spec)]
 
 
 def policy(namespace: Mapping[str, Any] | None, mode: str) -> tuple[str, str]:
@@ -414,7 +414,7 @@ def pod_security(
     ns = store.get("namespaces", "", str(meta.get("namespace", "default")))
     if obj.get("kind") == "Pod":
         level, version = policy(ns, "enforce")
-        failed = evaluate(level, spec)
+        failed = violations(level, spec)
         if failed:
             name = str(meta.get("name") or "")
             generate = str(meta.get("generateName") or "")
@@ -427,13 +427,13 @@ def pod_security(
             raise api.ApiError(
                 "Forbidden",
                 f'{target} is forbidden: violates PodSecurity "{level}:{version}": '
-                f"{reasons(failed)}",
+                f"{', '.join(failed)}",
                 kind="Pod",
                 name=str(name),
             )
     if user is None:
         return  # a controller's request: its warnings go to no terminal
     level, version = policy(ns, "warn")
-    failed = evaluate(level, spec)
+    failed = violations(level, spec)
     if failed:
-        store.warning(f'would violate PodSecurity "{level}:{version}": {reasons(failed)}')
+        store.warning(f'would violate PodSecurity "{level}:{version}": {", ".join(failed)}')
