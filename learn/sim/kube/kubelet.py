@@ -10,6 +10,11 @@ For each Pod bound to a node (`spec.nodeName`), the kubelet of that node:
 - builds each container's configuration: command and args over the image's entrypoint and
   cmd, `$(VAR)` expansion, env / envFrom from ConfigMaps and Secrets (a missing one is
   `CreateContainerConfigError` with the kubelet's message), the downward API, service links;
+  `runAsNonRoot` checked against the image's user before the container is created
+  (verifyRunAsNonRoot: a root or non-numeric user is `CreateContainerConfigError`), the
+  process's user and groups from runAsUser / runAsGroup / fsGroup / supplementalGroups as
+  containerd sets them (`id`), and `readOnlyRootFilesystem` (writes outside the volumes fail
+  with `Read-only file system`);
   volumes from ConfigMaps, Secrets, emptyDir and PersistentVolumeClaims (`FailedMount`);
 - runs init containers one by one, native sidecars (init containers with `restartPolicy:
   Always`) started in order and kept running, then the containers, each process being the
