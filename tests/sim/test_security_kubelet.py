@@ -17,7 +17,7 @@ Sources of the expected values, upstream:
   groups; the kernel keeps the group list sorted (setgroups).
 - The images' users: nginx, postgres (root, then gosu to postgres inside its entrypoint) and
   busybox have no USER; distroless `nonroot` tags run as 65532; the course app's Dockerfile
-  says USER 10001:10001 (deploy/Dockerfile).
+  says USER 10001:10001 (Dockerfile at the top of this repository).
 """
 
 from __future__ import annotations
