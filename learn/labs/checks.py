@@ -1672,139 +1672,15 @@ def _k8s_hpa_target(docs: list[_Doc], setting: Any) -> CheckResult:
     )
 
 
-# Pod Security Admission, profile "restricted" (which includes "baseline"). The rules and the
-# wording of each violation follow kubernetes/staging/src/k8s.io/pod-security-admission/policy/
-# (check_hostNamespaces.go, check_privileged.go, check_restrictedVolumes.go,
-# check_hostPorts.go, check_allowPrivilegeEscalation.go, check_capabilities_restricted.go,
-# check_runAsNonRoot.go, check_runAsUser.go, check_seccompProfile_restricted.go), and the
-# message is the one the API server returns: violates PodSecurity "restricted:latest": ...
-# Baseline checks come first, then the restricted ones, which replace their baseline
-# counterparts (restricted volume types covers hostPath, as in the API server's output).
-_PSA_VOLUMES = {
-    "configMap",
-    "csi",
-    "downwardAPI",
-    "emptyDir",
-    "ephemeral",
-    "persistentVolumeClaim",
-    "projected",
-    "secret",
-}
-_SECCOMP_OK = {"RuntimeDefault", "Localhost"}
-
-
-def _quoted(names: list[str], noun: str = "container") -> str:
-    listed = ", ".join(json.dumps(n) for n in names)
-    return f"{noun}{'s' if len(names) > 1 else ''} {listed}"
-
-
+# Pod Security Admission, profile "restricted" (which includes "baseline"): the simulated API
+# server's own PodSecurity plugin decides and words it (learn/sim/kube/podsecurity.py, after
+# kubernetes/staging/src/k8s.io/pod-security-admission/policy/), so the lab and the sandbox
+# refuse the same Pods with the same message.
 def psa_restricted_violations(spec: dict[str, Any]) -> list[str]:
     """What Pod Security Admission (restricted) would reject in one PodSpec, in its words."""
-    pod_sc = _mapping(spec.get("securityContext"))
-    containers = [
-        c
-        for key in ("initContainers", "containers", "ephemeralContainers")
-        for c in _list(spec.get(key))
-        if isinstance(c, dict)
-    ]
+    from learn.sim.kube import podsecurity
 
-    def sc(container: dict[str, Any]) -> dict[str, Any]:
-        return _mapping(container.get("securityContext"))
-
-    def name(container: dict[str, Any]) -> str:
-        return str(container.get("name", "?"))
-
-    out: list[str] = []
-    host = [f"{k}=true" for k in ("hostNetwork", "hostPID", "hostIPC") if spec.get(k) is True]
-    if host:
-        out.append(f"host namespaces ({', '.join(host)})")
-    host_ports = [
-        (name(c), p.get("hostPort"))
-        for c in containers
-        for p in _list(c.get("ports"))
-        if isinstance(p, dict) and p.get("hostPort") not in (None, 0)
-    ]
-    if host_ports:
-        ports = ", ".join(str(p) for _n, p in host_ports)
-        out.append(f"hostPort ({_quoted([n for n, _p in host_ports])} uses hostPort {ports})")
-    privileged = [name(c) for c in containers if sc(c).get("privileged") is True]
-    if privileged:
-        out.append(
-            f"privileged ({_quoted(privileged)} must not set securityContext.privileged=true)"
-        )
-    escalation = [name(c) for c in containers if sc(c).get("allowPrivilegeEscalation") is not False]
-    if escalation:
-        out.append(
-            f"allowPrivilegeEscalation != false ({_quoted(escalation)} must set "
-            "securityContext.allowPrivilegeEscalation=false)"
-        )
-    no_drop = []
-    adds: list[tuple[str, str]] = []
-    for c in containers:
-        caps = _mapping(sc(c).get("capabilities"))
-        if "ALL" not in [str(x) for x in _list(caps.get("drop"))]:
-            no_drop.append(name(c))
-        adds += [(name(c), str(a)) for a in _list(caps.get("add")) if a != "NET_BIND_SERVICE"]
-    caps_parts = []
-    if no_drop:
-        caps_parts.append(f'{_quoted(no_drop)} must set securityContext.capabilities.drop=["ALL"]')
-    if adds:
-        added = ", ".join(sorted({json.dumps(a) for _n, a in adds}))
-        caps_parts.append(
-            f"{_quoted(sorted({n for n, _a in adds}))} must not include {added} in "
-            "securityContext.capabilities.add"
-        )
-    if caps_parts:
-        out.append(f"unrestricted capabilities ({'; '.join(caps_parts)})")
-    bad_volumes = []
-    for volume in _list(spec.get("volumes")):
-        kinds = [k for k in _mapping(volume) if k != "name"]
-        bad = [k for k in kinds if k not in _PSA_VOLUMES]
-        if bad:
-            bad_volumes.append((str(_mapping(volume).get("name", "?")), bad[0]))
-    if bad_volumes:
-        names = [n for n, _k in bad_volumes]
-        types = ", ".join(sorted({json.dumps(k) for _n, k in bad_volumes}))
-        verb = "uses" if len(names) == 1 else "use"
-        out.append(
-            f"restricted volume types ({_quoted(names, 'volume')} {verb} restricted volume "
-            f"type{'s' if len({k for _n, k in bad_volumes}) > 1 else ''} {types})"
-        )
-    explicit_root = [name(c) for c in containers if sc(c).get("runAsNonRoot") is False]
-    if pod_sc.get("runAsNonRoot") is False or explicit_root:
-        who = ["pod"] if pod_sc.get("runAsNonRoot") is False else []
-        if explicit_root:
-            who.append(_quoted(explicit_root))
-        out.append(
-            f"runAsNonRoot != true ({' and '.join(who)} must not set "
-            "securityContext.runAsNonRoot=false)"
-        )
-    elif pod_sc.get("runAsNonRoot") is not True:
-        unset = [name(c) for c in containers if sc(c).get("runAsNonRoot") is not True]
-        if unset:
-            out.append(
-                f"runAsNonRoot != true (pod or {_quoted(unset)} must set "
-                "securityContext.runAsNonRoot=true)"
-            )
-    root_users = [name(c) for c in containers if sc(c).get("runAsUser") == 0]
-    if pod_sc.get("runAsUser") == 0 or root_users:
-        who = (["pod"] if pod_sc.get("runAsUser") == 0 else []) + (
-            [_quoted(root_users)] if root_users else []
-        )
-        out.append(f"runAsUser=0 ({' and '.join(who)} must not set runAsUser=0)")
-    pod_type = _mapping(pod_sc.get("seccompProfile")).get("type")
-    bad_seccomp = [
-        name(c)
-        for c in containers
-        if (_mapping(sc(c).get("seccompProfile")).get("type") or pod_type) not in _SECCOMP_OK
-    ]
-    if bad_seccomp:
-        prefix = "pod or " if pod_type not in _SECCOMP_OK else ""
-        out.append(
-            f"seccompProfile ({prefix}{_quoted(bad_seccomp)} must set "
-            'securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost")'
-        )
-    return out
+    return podsecurity.violations("restricted", spec)
 
 
 def _k8s_pod_security_restricted(docs: list[_Doc], setting: Any) -> CheckResult:

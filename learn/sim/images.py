@@ -30,7 +30,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 # --------------------------------------------------------------------------- references
@@ -220,6 +220,8 @@ class Family:
     config: ImageConfig
     size: Callable[[str], int]  # bytes for a tag
     labels: tuple[tuple[str, str], ...] = ()
+    # The image's USER when it differs by tag (distroless's `nonroot` tags), else config.user.
+    user_of: Callable[[str], str] | None = None
 
 
 MB = 1000 * 1000
@@ -392,6 +394,9 @@ FAMILIES: tuple[Family, ...] = (
         tag_ok=lambda tag: tag in {"latest", "nonroot", "debug", "debug-nonroot"},
         program="no-program",
         config=ImageConfig(cmd=(), shell=False, user=""),
+        # GoogleContainerTools/distroless: the `nonroot` tags run as the numeric user 65532
+        # (base/base.bzl, NONROOT = 65532); the others as root.
+        user_of=lambda tag: "65532" if "nonroot" in tag else "",
         size=lambda tag: 2_500_000,
     ),
     Family(
@@ -412,7 +417,8 @@ FAMILIES: tuple[Family, ...] = (
         repositories=("registry.k8s.io/pause",),
         tag_ok=_version_tag(majors=lambda m: m == 3, variants=()),
         program="sleeper",
-        config=ImageConfig(entrypoint=("/pause",), shell=False),
+        # kubernetes/kubernetes build/pause/linux/Dockerfile: USER 65535:65535.
+        config=ImageConfig(entrypoint=("/pause",), shell=False, user="65535:65535"),
         size=lambda tag: 736_000,
     ),
 )
@@ -530,7 +536,9 @@ def resolve(reference: str, task_images: Mapping[str, Any] | None = None) -> Ima
         id=_digest("image", ref.repository, tag or digest),
         digest=digest,
         size=family.size(tag),
-        config=family.config,
+        config=(
+            replace(family.config, user=family.user_of(tag)) if family.user_of else family.config
+        ),
         program=family.program,
         family=family.name,
         version=tag,

@@ -86,6 +86,7 @@ class Process:
     memory_limit: int | None = None  # bytes
     cpu_limit: int | None = None  # millicores
     user: str = ""  # what runs the process ("" root, "10001:10001", "app")
+    groups: tuple[int, ...] = ()  # supplementary groups (a Pod's fsGroup, supplementalGroups)
     tty: bool = False
     restarts: int = 0
 

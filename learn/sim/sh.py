@@ -467,12 +467,7 @@ def _command(p: Process, argv: list[str], out: _Out | None = None) -> tuple[int,
                 0,
                 "",
             )
-        return (
-            0,
-            f"uid={uid}" + (" gid=0(root) groups=0(root)" if uid == 0 else f" gid={uid}") + "\n",
-            0,
-            "",
-        )
+        return 0, _id_line(p) + "\n", 0, ""
     if base == "date":
         import datetime as dt
 
@@ -511,6 +506,22 @@ def _command(p: Process, argv: list[str], out: _Out | None = None) -> tuple[int,
             return 0, "PONG\n", 2, ""
         return 1, "redis-cli: only `redis-cli [-h HOST] ping` is simulated in this sandbox\n", 0, ""
     return 126, f"sh: {name}: this command is not simulated in the sandbox\n", 0, ""
+
+
+def _named(number: int) -> str:
+    # The only passwd and group entry the simulated images are known to hold is root's.
+    return f"{number}(root)" if number == 0 else str(number)
+
+
+def _id_line(p: Process) -> str:
+    """coreutils/busybox `id`: uid, primary gid, then every group the process holds, which
+    the kernel keeps sorted (setgroups) and which include the primary gid (containerd
+    WithAdditionalGIDs). A user given without a group runs with gid 0."""
+    uid = _uid_of(p.user)
+    _, _, group = (p.user or "").partition(":")
+    gid = int(group) if group.isdigit() else 0
+    groups = sorted({gid, *p.groups})
+    return f"uid={_named(uid)} gid={_named(gid)} groups=" + ",".join(_named(g) for g in groups)
 
 
 def _uid_of(user: str) -> int:

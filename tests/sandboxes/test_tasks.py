@@ -95,6 +95,39 @@ spec:
 """
 
 # A task id -> what a learner does: a command line, or ("put", path, text) for the editor.
+RESTRICTED_WEB = """apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: learn
+spec:
+  replicas: 2
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+{pod}      containers:
+        - name: web
+          image: registry.example.org/learn/web:0.1.0
+          env:
+            - name: DJANGO_SECRET_KEY
+              value: a-long-random-string-for-the-sandbox
+          ports:
+            - containerPort: 8000
+{container}"""
+RESTRICTED_POD = """      securityContext:
+        runAsNonRoot: true
+        seccompProfile: {type: RuntimeDefault}
+"""
+RESTRICTED_CONTAINER = """          securityContext:
+            allowPrivilegeEscalation: false
+            capabilities: {drop: [ALL]}
+"""
+
 SOLUTIONS: dict[str, list[Any]] = {
     "m1-sandbox-build-cache": [
         "echo \"print('bye')\" >> app.py",
@@ -185,6 +218,19 @@ SOLUTIONS: dict[str, list[Any]] = {
         "kubectl set env deployment/db POSTGRES_PASSWORD=example",
         "sleep 30",
     ],
+    # Pod Security Admission refuses the ReplicaSet's Pods until the template meets every
+    # restricted check (kubernetes/kubernetes staging/src/k8s.io/pod-security-admission/policy).
+    "m6-sandbox-restricted-web": [
+        "kubectl -n learn get deploy,rs",
+        "kubectl -n learn describe rs",
+        (
+            "put",
+            "web.yaml",
+            RESTRICTED_WEB.format(pod=RESTRICTED_POD, container=RESTRICTED_CONTAINER),
+        ),
+        "kubectl apply -f web.yaml",
+        "sleep 30",
+    ],
     # The EndpointSlice controller lists the ready Pods the selector matches
     # (kubernetes/kubernetes pkg/controller/endpointslice/reconciler.go).
     "m6-sandbox-blue-green": [
@@ -235,6 +281,21 @@ WRONG: dict[str, tuple[str, list[Any]]] = {
         [
             "kubectl logs {pod} --previous",
             "kubectl delete pod {pod}",
+            "sleep 30",
+        ],
+    ),
+    # runAsNonRoot alone is one of the four restricted rules: the Pods are still refused.
+    "m6-sandbox-restricted-web": (
+        "deployment/web has 2 available Pods",
+        [
+            (
+                "put",
+                "web.yaml",
+                RESTRICTED_WEB.format(
+                    pod="      securityContext:\n        runAsNonRoot: true\n", container=""
+                ),
+            ),
+            "kubectl apply -f web.yaml",
             "sleep 30",
         ],
     ),

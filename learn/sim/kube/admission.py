@@ -27,8 +27,10 @@ ServiceAccount plugin depends on them: every namespace gets a `default` ServiceA
 `kube-root-ca.crt` ConfigMap (in the bootstrap data for the namespaces a cluster starts with,
 by a reconciler for new ones).
 
+4. PodSecurity (order 950, after validation, as a validating plugin): learn/sim/kube/podsecurity.py.
+
 Not simulated: LimitRanger and ResourceQuota admission (LimitRange and ResourceQuota objects
-are stored but not enforced), PodSecurity admission, webhooks.
+are stored but not enforced), webhooks.
 """
 
 from __future__ import annotations
@@ -1008,3 +1010,7 @@ def serviceaccounts_controller(world: World) -> bool:
             continue  # the namespace went away meanwhile, or the sandbox is full
         changed = True
     return changed
+
+
+# The PodSecurity plugin registers itself on import.
+from learn.sim.kube import podsecurity  # noqa: E402,F401

@@ -172,6 +172,13 @@ class Store:
     # Called after every write with (type, object): ADDED, MODIFIED, DELETED. Transient, never
     # part of the state: `kubectl get -w` listens while it lets time pass.
     watchers: list[Callable[[str, Object], None]] = field(default_factory=list)
+    # Where the API server's warnings for the request being served go (the `Warning` headers
+    # kubectl prints on stderr): set by the kubectl command running. Transient too.
+    warn_to: Callable[[str], None] | None = None
+
+    def warning(self, text: str) -> None:
+        if self.warn_to is not None:
+            self.warn_to(f"Warning: {text}\n")
 
     @classmethod
     def of(cls, world: World) -> Store:

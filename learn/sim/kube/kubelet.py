@@ -10,6 +10,11 @@ For each Pod bound to a node (`spec.nodeName`), the kubelet of that node:
 - builds each container's configuration: command and args over the image's entrypoint and
   cmd, `$(VAR)` expansion, env / envFrom from ConfigMaps and Secrets (a missing one is
   `CreateContainerConfigError` with the kubelet's message), the downward API, service links;
+  `runAsNonRoot` checked against the image's user before the container is created
+  (verifyRunAsNonRoot: a root or non-numeric user is `CreateContainerConfigError`), the
+  process's user and groups from runAsUser / runAsGroup / fsGroup / supplementalGroups as
+  containerd sets them (`id`), and `readOnlyRootFilesystem` (writes outside the volumes fail
+  with `Read-only file system`);
   volumes from ConfigMaps, Secrets, emptyDir and PersistentVolumeClaims (`FailedMount`);
 - runs init containers one by one, native sidecars (init containers with `restartPolicy:
   Always`) started in order and kept running, then the containers, each process being the
@@ -153,6 +158,80 @@ def _pull_policy(container: Mapping[str, Any]) -> str:
     return "Always" if ":" not in tag or tag.endswith(":latest") else "IfNotPresent"
 
 
+def _security(pod: Mapping[str, Any], container: Mapping[str, Any]) -> dict[str, Any]:
+    """The effective securityContext: the container's fields over the Pod's
+    (securitycontext.DetermineEffectiveSecurityContext)."""
+    return {
+        **((pod.get("spec") or {}).get("securityContext") or {}),
+        **(container.get("securityContext") or {}),
+    }
+
+
+def _image_uid(image_user: str) -> tuple[int | None, str]:
+    """The image's user as the runtime reports it to the kubelet (getImageUser): a numeric
+    uid, or a user name it cannot resolve; an image with no USER runs as uid 0."""
+    name = (image_user or "").split(":")[0]
+    if not name:
+        return 0, ""
+    if name.isdigit():
+        return int(name), ""
+    return None, name
+
+
+def verify_run_as_non_root(
+    pod: Mapping[str, Any], container: Mapping[str, Any], image_user: str
+) -> str | None:
+    """The kubelet's runAsNonRoot check before a container is created, or None
+    (pkg/kubelet/kuberuntime/security_context_others.go, verifyRunAsNonRoot)."""
+    security = _security(pod, container)
+    if security.get("runAsNonRoot") is not True:
+        return None
+    meta = pod["metadata"]
+    where = (
+        f'(pod: "{meta["name"]}_{meta.get("namespace", "default")}({meta.get("uid", "")})", '
+        f"container: {container.get('name', '')})"
+    )
+    if security.get("runAsUser") is not None:
+        if str(security["runAsUser"]) == "0":
+            return f"container's runAsUser breaks non-root policy {where}"
+        return None
+    uid, username = _image_uid(image_user)
+    if uid == 0:
+        return f"container has runAsNonRoot and image will run as root {where}"
+    if uid is None and username:
+        return (
+            f"container has runAsNonRoot and image has non-numeric user ({username}), "
+            f"cannot verify user is non-root {where}"
+        )
+    return None
+
+
+def effective_user(
+    image_user: str, security: Mapping[str, Any], pod: Mapping[str, Any]
+) -> tuple[str, tuple[int, ...]]:
+    """The process's `uid:gid` (or the image's user) and its supplementary groups.
+
+    containerd's CRI passes `runAsUser[:runAsGroup]` to oci.WithUser: a uid alone takes the
+    primary group of that uid's entry in the image's /etc/passwd, and gid 0 when there is none
+    (containerd pkg/oci/spec_opts.go WithUser / WithUserID). The only passwd entries the
+    catalogue knows are the image's own USER uid:gid and root. fsGroup and supplementalGroups
+    are added as supplementary groups (kuberuntime determineEffectiveSecurityContext)."""
+    user = image_user
+    if security.get("runAsUser") is not None:
+        uid = str(security["runAsUser"])
+        if security.get("runAsGroup") is not None:
+            user = f"{uid}:{security['runAsGroup']}"
+        else:
+            own_uid, _, own_gid = (image_user or "").partition(":")
+            user = f"{uid}:{own_gid if own_uid == uid and own_gid.isdigit() else 0}"
+    elif security.get("runAsGroup") is not None:
+        user = f"{(image_user or '0').split(':')[0] or 0}:{security['runAsGroup']}"
+    pod_security = (pod.get("spec") or {}).get("securityContext") or {}
+    extra = [pod_security.get("fsGroup"), *(pod_security.get("supplementalGroups") or [])]
+    groups = tuple(sorted({int(g) for g in extra if isinstance(g, int) and g >= 0}))
+    return user, groups
+
+
 def _memory_limit(container: Mapping[str, Any]) -> int | None:
     from learn.sim.kube import quantity
 
@@ -219,8 +298,17 @@ def pull_error_message(error: PullError, image: str) -> tuple[str, str]:
 class PodFs:
     """A container's filesystem: its own layer plus the Pod's volume mounts."""
 
-    def __init__(self, layer: dict[str, str], mounts: list[tuple[str, dict[str, str], bool]]):
+    def __init__(
+        self,
+        layer: dict[str, str],
+        mounts: list[tuple[str, dict[str, str], bool]],
+        *,
+        read_only_root: bool = False,
+    ):
         self.layer = layer
+        # readOnlyRootFilesystem: the container's own layer is mounted read-only; its
+        # volume mounts keep their own mode.
+        self.read_only_root = read_only_root
         # Longest mount path first, so /data/x mounts win over /data.
         self.mounts = sorted(mounts, key=lambda m: -len(m[0]))
 
@@ -229,7 +317,7 @@ class PodFs:
             base = mount_path.rstrip("/")
             if path == base or path.startswith(base + "/"):
                 return files, path[len(base) :].lstrip("/"), read_only
-        return self.layer, path, False
+        return self.layer, path, self.read_only_root
 
     def read(self, path: str) -> str | None:
         files, rel, _ = self._where(path)
@@ -621,6 +709,9 @@ class Kubelet:
         env, error = self._env(pod, container, image, rt)
         if error:
             return error
+        refused = verify_run_as_non_root(pod, container, image.config.user)
+        if refused:
+            return refused
         command = [expand_kube_env(str(x), env) for x in container.get("command") or []]
         args = [expand_kube_env(str(x), env) for x in container.get("args") or []]
         if command:
@@ -655,20 +746,17 @@ class Kubelet:
             if program.data_dir and path.rstrip("/") == program.data_dir.rstrip("/"):
                 data_dir_files = volume_data
         data = data_dir_files if data_dir_files is not None else c.setdefault("data", {})
-        security = {
-            **((pod.get("spec") or {}).get("securityContext") or {}),
-            **(container.get("securityContext") or {}),
-        }
-        user = image.config.user
-        if "runAsUser" in security:
-            user = str(security["runAsUser"])
-            if "runAsGroup" in security:
-                user += f":{security['runAsGroup']}"
+        security = _security(pod, container)
+        user, groups = effective_user(image.config.user, security, pod)
         process = Process(
             image=image,
             argv=list(c.get("argv") or []),
             env=dict(c.get("env") or {}),
-            fs=PodFs(c.setdefault("layer", {}), mounts),
+            fs=PodFs(
+                c.setdefault("layer", {}),
+                mounts,
+                read_only_root=bool(security.get("readOnlyRootFilesystem")),
+            ),
             net=PodNet(self, pod),
             data=data,
             started=int(c.get("started_at") or self.now),
@@ -678,6 +766,7 @@ class Kubelet:
             memory_limit=_memory_limit(container),
             cpu_limit=_cpu_limit(container),
             user=user,
+            groups=groups,
             tty=bool(container.get("tty")),
             restarts=int(c.get("restarts", 0)),
         )

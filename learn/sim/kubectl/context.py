@@ -44,6 +44,10 @@ class Ctx:
     warned: list[str] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        # The API server's warnings for this command's requests (Pod Security's `warn`).
+        Store.of(self.world).warn_to = self.warn
+
     @property
     def store(self) -> Store:
         return Store.of(self.world)
