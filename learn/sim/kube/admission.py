@@ -517,10 +517,22 @@ def scheme_defaults(
 # --------------------------------------------------------------------------- 2. admission plugins
 
 
+def request_name(meta: Mapping[str, Any]) -> str:
+    """The name admission errors quote. A Pod a controller creates names none in its request,
+    only a generateName: admission's attributes carry that (apiserver admission/errors.go
+    extractResourceName), so a FailedCreate reads `pods "web-6f9c4b7d8d-" is forbidden`, the
+    same message every retry (the sim's generated name is that prefix and 5 characters)."""
+    name = str(meta.get("name") or "")
+    generate = str(meta.get("generateName") or "")
+    if generate and name.startswith(generate) and len(name) == len(generate) + 5:
+        return generate
+    return name
+
+
 def _forbidden(obj: Mapping[str, Any], message: str) -> api.ApiError:
     """admission.NewForbidden: `pods "web" is forbidden: <message>` (`pods is forbidden` when
-    the name is generated)."""
-    name = _dict(obj.get("metadata")).get("name") or ""
+    the request named nothing)."""
+    name = request_name(_dict(obj.get("metadata")))
     target = f'pods "{name}"' if name else "pods"
     return api.ApiError("Forbidden", f"{target} is forbidden: {message}", kind="Pod", name=name)
 

@@ -33,7 +33,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from learn.sim.kube import api
+from learn.sim.kube import admission, api
 
 Object = dict[str, Any]
 PREFIX = "pod-security.kubernetes.io/"
@@ -416,13 +416,7 @@ def pod_security(
         level, version = policy(ns, "enforce")
         failed = violations(level, spec)
         if failed:
-            name = str(meta.get("name") or "")
-            generate = str(meta.get("generateName") or "")
-            if generate and name.startswith(generate) and len(name) == len(generate) + 5:
-                # The request named no Pod: admission's attributes carry the generateName
-                # (apiserver admission/errors.go extractResourceName), so a controller's
-                # FailedCreate reads `pods "web-6f9c4b7d8d-" is forbidden`.
-                name = generate
+            name = admission.request_name(meta)
             target = f'pods "{name}"' if name else "pods"
             raise api.ApiError(
                 "Forbidden",
