@@ -41,8 +41,18 @@ def test_a_missing_service_account_is_a_failed_create_that_settles() -> None:
         r'serviceaccount "deployer" not found',
         events,
     ), events
-    # Creating the ServiceAccount lets the ReplicaSet's next try through.
+    # The Deployment repeats the ReplicaSet's failure as its own condition
+    # (pkg/controller/deployment/progress.go syncRolloutStatus, getReplicaFailures); the
+    # describe lines as kubectl prints them (staging/src/k8s.io/kubectl/pkg/describe).
+    code, described = box.run("kubectl describe deployment web")
+    assert "  Available        False   MinimumReplicasUnavailable\n" in described
+    assert "  ReplicaFailure   True    FailedCreate\n" in described
+    # Creating the ServiceAccount lets the ReplicaSet's next try through, and the
+    # condition goes (RemoveDeploymentCondition when no ReplicaSet reports a failure).
     assert box.run("kubectl create serviceaccount deployer")[0] == 0
     box.run("sleep 30")
     code, pods = box.run("kubectl get pods")
     assert pods.count("Running") == 2, pods
+    code, described = box.run("kubectl describe deployment web")
+    assert "ReplicaFailure" not in described
+    assert "  Available      True    MinimumReplicasAvailable\n" in described

@@ -161,6 +161,20 @@ def new_condition(kind: str, status: str, reason: str, message: str, now: int) -
     }
 
 
+def replica_failure(all_rss: list[Any], new_rs: Any) -> Obj | None:
+    """getReplicaFailures: the new ReplicaSet's ReplicaFailure condition when True, else the
+    first old ReplicaSet's, as a Deployment condition."""
+    ordered = ([new_rs] if new_rs is not None else []) + [rs for rs in all_rss if rs is not new_rs]
+    for rs in ordered:
+        for cond in (rs.get("status") or {}).get("conditions") or []:
+            if cond.get("type") == "ReplicaFailure" and cond.get("status") == "True":
+                copied = {k: cond[k] for k in ("type", "status", "reason", "message") if k in cond}
+                copied["lastUpdateTime"] = cond.get("lastTransitionTime")
+                copied["lastTransitionTime"] = cond.get("lastTransitionTime")
+                return copied
+    return None
+
+
 def set_condition(status: Obj, cond: Obj) -> None:
     """SetDeploymentCondition: same status and reason is no change; the transition time
     stays while the status does."""
@@ -664,6 +678,14 @@ class _Sync:
                         self.now,
                     ),
                 )
+        # Move a ReplicaSet's failure into the Deployment's conditions, the new ReplicaSet's
+        # first (progress.go syncRolloutStatus, getReplicaFailures; the condition is copied
+        # as ReplicaSetToDeploymentCondition does: same type, status, reason and message).
+        failure = replica_failure(all_rss, new_rs)
+        if failure is not None:
+            set_condition(status, failure)
+        else:
+            remove_condition(status, "ReplicaFailure")
         self._update_deployment_status(status)
         self._requeue_stuck(status)
 
