@@ -1,11 +1,12 @@
 """The controllers of kube-controller-manager, as reconcilers on the simulated clock.
 
-Orders (lower runs first within a round): deployment 100, replicaset 110, job 120, hpa 130, endpointslice
+Orders (lower runs first within a round): deployment 100, replicaset 110, daemonset 115, job 120, hpa 130, endpointslice
 150, node lifecycle 170, namespace 180, garbage collector 190. Importing this package registers them
 (learn/sim/kube/__init__.py does).
 """
 
 from learn.sim.kube.controllers import (
+    daemonset,
     deployment,
     endpointslice,
     gc,
@@ -16,4 +17,14 @@ from learn.sim.kube.controllers import (
     replicaset,
 )
 
-__all__ = ["deployment", "endpointslice", "gc", "hpa", "job", "namespace", "node", "replicaset"]
+__all__ = [
+    "daemonset",
+    "deployment",
+    "endpointslice",
+    "gc",
+    "hpa",
+    "job",
+    "namespace",
+    "node",
+    "replicaset",
+]
