@@ -1,8 +1,9 @@
 """The controllers of kube-controller-manager, as reconcilers on the simulated clock.
 
-Orders (lower runs first within a round): deployment 100, replicaset 110, daemonset 115, job 120, hpa 130, endpointslice
-150, node lifecycle 170, namespace 180, garbage collector 190. Importing this package registers them
-(learn/sim/kube/__init__.py does).
+Orders (lower runs first within a round): deployment 100, replicaset 110, daemonset 115, job
+120, hpa 130, endpointslice 150, node lifecycle 170, namespace 180, garbage collector 190,
+volume (PersistentVolume controller and local-path provisioner) 205, after the scheduler's
+200. Importing this package registers them (learn/sim/kube/__init__.py does).
 """
 
 from learn.sim.kube.controllers import (
@@ -15,6 +16,7 @@ from learn.sim.kube.controllers import (
     namespace,
     node,
     replicaset,
+    volume,
 )
 
 __all__ = [
@@ -27,4 +29,5 @@ __all__ = [
     "namespace",
     "node",
     "replicaset",
+    "volume",
 ]
