@@ -228,3 +228,15 @@ def test_deleting_the_set_removes_its_pods_and_state_round_trips() -> None:
     box.run("kubectl delete sts web")
     box.run("sleep 40")
     assert _live(box) == {}
+
+
+def test_a_replaced_pod_returns_to_the_node_of_its_local_volume() -> None:
+    # volume_binding.go Filter: a bound local-path volume's nodeAffinity pins the Pod.
+    box = Sandbox.new()
+    _apply(box, _sts())
+    box.run("sleep 30")
+    nodes = {n: p["spec"]["nodeName"] for n, p in _live(box).items()}
+    for _ in range(3):
+        box.run("kubectl delete pod web-0 web-1")
+        box.run("sleep 60")
+        assert {n: p["spec"]["nodeName"] for n, p in _live(box).items()} == nodes

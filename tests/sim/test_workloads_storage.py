@@ -233,3 +233,53 @@ def test_immediate_local_path_class_provisions_without_a_pod_and_round_trips() -
         "Delete",
         "Immediate",
     ]
+
+
+# pkg/scheduler/framework/plugins/volumebinding/volume_binding.go (PreFilter: a missing
+# claim is UnschedulableAndUnresolvable; Filter: ErrReasonNodeConflict "node(s) had volume
+# node affinity conflict") and pkg/scheduler/framework/types.go FitError.Error() (a PreFilter
+# message is said once, then DefaultPreemption's).
+def test_a_pod_whose_claim_does_not_exist_stays_pending_until_it_does() -> None:
+    box = Sandbox.new()
+    _apply(box, _pod())
+    box.run("sleep 5")
+    pod = _get(box, "pods", "db")
+    assert not pod["spec"].get("nodeName")
+    assert [e["message"] for e in Store.of(box.world).events_for(pod)] == [
+        '0/3 nodes are available: persistentvolumeclaim "data" not found. preemption: 0/3 '
+        "nodes are available: 3 Preemption is not helpful for scheduling."
+    ]
+    _apply(box, _claim())
+    box.run("sleep 10")
+    assert _get(box, "pods", "db")["status"]["phase"] == "Running"
+    assert _get(box, "persistentvolumeclaims", "data")["status"]["phase"] == "Bound"
+
+
+def test_a_pod_of_a_bound_local_volume_goes_back_to_that_node() -> None:
+    box = Sandbox.new()
+    _apply(box, _claim())
+    _apply(box, _pod())
+    box.run("sleep 10")
+    node = _get(box, "pods", "db")["spec"]["nodeName"]
+    other = "kind-worker" if node == "kind-worker2" else "kind-worker2"
+    box.run("kubectl delete pod db")
+    box.run("sleep 35")
+    box.run(f"kubectl cordon {node}")
+    _apply(box, _pod())
+    box.run("sleep 5")
+    pod = _get(box, "pods", "db")
+    assert not pod["spec"].get("nodeName")
+    # The control plane's taint, the cordon, and the volume's node affinity on the other worker.
+    assert (
+        Store.of(box.world)
+        .events_for(pod)[-1]["message"]
+        .startswith(
+            "0/3 nodes are available: 1 node(s) had untolerated taint "
+            "{node-role.kubernetes.io/control-plane: }, 1 node(s) had volume node affinity "
+            "conflict, 1 node(s) were unschedulable."
+        )
+    )
+    assert other != node
+    box.run(f"kubectl uncordon {node}")
+    box.run("sleep 10")
+    assert _get(box, "pods", "db")["spec"]["nodeName"] == node

@@ -22,8 +22,9 @@ mounts).
 - A claim being deleted waits, Terminating, while a Pod that has not ended uses it
   (pvc-protection); a volume being deleted waits while it is Bound (pv-protection).
 
-Not simulated: the scheduler's VolumeBinding filter (a Pod is not held back by a claim that
-is missing or unbound, nor kept on the node its local volume lives on), volume expansion,
+The scheduler asks `volume_binding` (its VolumeBinding plugin): a Pod whose claim does not
+exist, or whose claim of an Immediate class is still unbound, stays Pending; one whose claim
+is bound to a local volume goes only to that volume's node. Not simulated: volume expansion,
 snapshots, and any provisioner but local-path (learn/sim/README.md).
 """
 
@@ -131,6 +132,61 @@ def _claim_pods(pods: list[Any], namespace: str, claim: str) -> list[Any]:
             for v in (p.get("spec") or {}).get("volumes") or []
         )
     ]
+
+
+# --------------------------------------------------------------------------- VolumeBinding
+
+NODE_CONFLICT = "node(s) had volume node affinity conflict"
+UNBOUND_IMMEDIATE = "pod has unbound immediate PersistentVolumeClaims"
+
+
+def volume_binding(store: Store, pod: util.Obj) -> tuple[str | None, list[Any]]:
+    """The scheduler's VolumeBinding plugin (pkg/scheduler/framework/plugins/volumebinding):
+    PreFilter's refusal for every node (a claim that does not exist, or an unbound claim of
+    an Immediate class), else the required node affinities of the volumes the Pod's bound
+    claims hold, which Filter checks on each node."""
+    namespace = str(pod["metadata"].get("namespace", "default"))
+    terms: list[Any] = []
+    for volume in (pod.get("spec") or {}).get("volumes") or []:
+        source = (volume or {}).get("persistentVolumeClaim")
+        if not isinstance(source, dict):
+            continue
+        name = str(source.get("claimName", ""))
+        claim = store.get("persistentvolumeclaims", namespace, name)
+        if claim is None:
+            return f'persistentvolumeclaim "{name}" not found', []
+        if claim["metadata"].get("deletionTimestamp"):
+            return f'persistentvolumeclaim "{name}" is being deleted', []
+        volume_name = (claim.get("spec") or {}).get("volumeName")
+        if not volume_name:
+            class_name = (claim.get("spec") or {}).get("storageClassName")
+            sc = store.get("storageclasses", "", str(class_name)) if class_name else None
+            if sc is None or (sc.get("volumeBindingMode") or "Immediate") != "WaitForFirstConsumer":
+                return UNBOUND_IMMEDIATE, []
+            continue
+        pv = store.get("persistentvolumes", "", str(volume_name))
+        required = (((pv or {}).get("spec") or {}).get("nodeAffinity") or {}).get("required")
+        if required:
+            terms.append(required)
+    return None, terms
+
+
+def volume_fits(terms: list[Any], node: util.Obj) -> bool:
+    from learn.sim.kube import scheduler
+
+    return all(
+        scheduler.matches_node_selector(
+            {
+                "spec": {
+                    "affinity": {
+                        "nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": t}
+                    }
+                }
+            },
+            node,
+        )
+        for t in terms
+    )
 
 
 class _Sync:
