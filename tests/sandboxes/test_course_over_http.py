@@ -66,7 +66,7 @@ def test_every_lesson_with_a_task_shows_its_terminal_and_picture_within_budget(
 
     course_sync()
     blocks = Question.objects.filter(kind=Question.SANDBOX).select_related("lesson")
-    assert blocks.count() == 13
+    assert blocks.count() == 15
     for question in blocks:
         url = question.lesson.get_absolute_url()
         client.get(url)  # the first visit builds the page skeleton and starting states
