@@ -283,3 +283,26 @@ def test_a_pod_of_a_bound_local_volume_goes_back_to_that_node() -> None:
     box.run(f"kubectl uncordon {node}")
     box.run("sleep 10")
     assert _get(box, "pods", "db")["spec"]["nodeName"] == node
+
+
+def test_a_wait_for_first_consumer_class_waits_before_naming_its_external_provisioner() -> None:
+    # pv_controller.go: provisionClaim is skipped until the claim has a selected node.
+    box = Sandbox.new()
+    _apply(
+        box,
+        {
+            "apiVersion": "storage.k8s.io/v1",
+            "kind": "StorageClass",
+            "metadata": {"name": "fast"},
+            "provisioner": "ebs.csi.aws.com",
+            "volumeBindingMode": "WaitForFirstConsumer",
+        },
+    )
+    _apply(box, _claim(storageClassName="fast"))
+    box.run("sleep 40")
+    claim = _get(box, "persistentvolumeclaims", "data")
+    assert [e["reason"] for e in Store.of(box.world).events_for(claim)] == ["WaitForFirstConsumer"]
+    assert box.run("kubectl get pvc")[1].splitlines() == [
+        "NAME   STATUS    VOLUME   CAPACITY   ACCESS MODES   STORAGECLASS   VOLUMEATTRIBUTESCLASS   AGE",
+        "data   Pending                                      fast           <unset>                 40s",
+    ]

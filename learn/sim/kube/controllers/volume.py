@@ -273,16 +273,6 @@ class _Sync:
     def provision(self, claim: util.Obj, sc: util.Obj) -> util.Obj | None:
         meta = claim["metadata"]
         provisioner = str(sc.get("provisioner", ""))
-        if provisioner != LOCAL_PATH:
-            self.event(
-                claim,
-                "ExternalProvisioning",
-                f"Waiting for a volume to be created either by the external provisioner "
-                f"'{provisioner}' or manually by the system administrator. If volume creation "
-                f"is delayed, please verify that the provisioner is running and correctly "
-                f"registered.",
-            )
-            return None
         node = ""
         if (sc.get("volumeBindingMode") or "Immediate") == "WaitForFirstConsumer":
             consumers = [
@@ -294,6 +284,18 @@ class _Sync:
                 self.event(claim, "WaitForFirstConsumer", WAIT_MESSAGE)
                 return None
             node = str(consumers[0]["spec"]["nodeName"])
+        # provisionClaim is delayed until a node is selected; only then does the controller
+        # hand the claim to an external provisioner.
+        if provisioner != LOCAL_PATH:
+            self.event(
+                claim,
+                "ExternalProvisioning",
+                f"Waiting for a volume to be created either by the external provisioner "
+                f"'{provisioner}' or manually by the system administrator. If volume creation "
+                f"is delayed, please verify that the provisioner is running and correctly "
+                f"registered.",
+            )
+            return None
         self.event(
             claim,
             "Provisioning",
