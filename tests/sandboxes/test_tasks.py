@@ -14,6 +14,7 @@ from learn.content.parser import load_course
 from learn.sandboxes import goals
 from learn.sandboxes.spec import start_sandbox
 from learn.sim.kube.api import Store
+from tests.sandboxes import workload_tasks
 
 GPU_JOB = """apiVersion: batch/v1
 kind: Job
@@ -310,6 +311,9 @@ WRONG: dict[str, tuple[str, list[Any]]] = {
         ],
     ),
 }
+
+SOLUTIONS.update(workload_tasks.SOLUTIONS)
+WRONG.update(workload_tasks.WRONG)
 
 
 def course_sandboxes() -> dict[str, Any]:

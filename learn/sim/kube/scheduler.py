@@ -48,6 +48,7 @@ from typing import Any
 from learn.sim import clock
 from learn.sim.kube import api
 from learn.sim.kube import quantity as q
+from learn.sim.kube.controllers import volume
 from learn.sim.world import World
 
 Object = dict[str, Any]
@@ -398,11 +399,20 @@ def _histogram(statuses: Iterable[Status], total: int) -> str:
 
 
 def fit_error(
-    pod: Mapping[str, Any], statuses: Mapping[str, Status], infos: Mapping[str, NodeInfo]
+    pod: Mapping[str, Any],
+    statuses: Mapping[str, Status],
+    infos: Mapping[str, NodeInfo],
+    *,
+    prefilter: str | None = None,
 ) -> str:
-    """FitError.Error() with DefaultPreemption's PostFilter message appended."""
+    """FitError.Error() with DefaultPreemption's PostFilter message appended. A PreFilter
+    refusal is said once, not per node (types.go: "we shouldn't add the message from
+    NodeToStatusMap when the PreFilter failed")."""
     total = len(infos)
-    text = _histogram(statuses.values(), total)
+    if prefilter is not None:
+        text = f"{NO_NODE_AVAILABLE.format(total)}: {prefilter}."
+    else:
+        text = _histogram(statuses.values(), total)
     spec = _dict(pod.get("spec"))
     if spec.get("preemptionPolicy") == "Never":
         return f"{text} preemption: not eligible due to preemptionPolicy=Never."
@@ -578,8 +588,13 @@ def schedule(world: World) -> bool:
     for pod in pending:
         statuses: dict[str, Status] = {}
         feasible = []
+        refused, volume_terms = volume.volume_binding(store, pod)
         for name in sorted(infos):
             status = run_filters(pod, infos[name])
+            if refused is not None:
+                status = Status((refused,), True)
+            elif status is None and not volume.volume_fits(volume_terms, infos[name].node):
+                status = Status((volume.NODE_CONFLICT,), True)
             if status is None:
                 feasible.append(infos[name])
             else:
@@ -590,7 +605,7 @@ def schedule(world: World) -> bool:
             target.add(pod)
             changed = True
             continue
-        message = fit_error(pod, statuses, infos)
+        message = fit_error(pod, statuses, infos, prefilter=refused)
         old = _scheduled_condition(pod)
         if (
             old is not None

@@ -1193,6 +1193,24 @@ def _validate_selector(selector: Any, field: str) -> list[FieldError]:
     return errs
 
 
+def _with_claim_volumes(template: dict[str, Any], claims: Any) -> dict[str, Any]:
+    """A StatefulSet's containers may mount its volumeClaimTemplates by name: upstream's
+    ValidatePodTemplateSpecForStatefulSet leaves the volume checks out for that reason (its
+    TODO: "check that the union of the given volumes and volumeClaims match volume mounts");
+    here the union is checked."""
+    names = [str(_dict(_dict(c).get("metadata")).get("name") or "") for c in _list(claims)]
+    if not names:
+        return template
+    pod_spec = dict(_dict(template.get("spec")))
+    volumes = list(_list(pod_spec.get("volumes")))
+    have = {_dict(v).get("name") for v in volumes}
+    volumes += [
+        {"name": n, "persistentVolumeClaim": {"claimName": n}} for n in names if n and n not in have
+    ]
+    pod_spec["volumes"] = volumes
+    return {**template, "spec": pod_spec}
+
+
 def _validate_workload(
     spec: Any, field: str, *, kind: str, restart: tuple[str, ...] = ("Always",)
 ) -> list[FieldError]:
@@ -1235,6 +1253,8 @@ def _validate_workload(
                 "`selector` does not match template `labels`",
             )
         )
+    if kind == "StatefulSet":
+        template = _with_claim_volumes(template, spec.get("volumeClaimTemplates"))
     errs += validate_template(template, f"{field}.template")
     policy = _dict(template.get("spec")).get("restartPolicy")
     if policy not in restart and policy in RESTART_POLICIES:

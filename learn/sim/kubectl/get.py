@@ -175,8 +175,10 @@ def _event_named(ctx: Ctx, name: str) -> dict[str, Any] | None:
     return None
 
 
-def _no_resources(ctx: Ctx, flags: Parsed) -> str:
-    if flags.on("all-namespaces"):
+def _no_resources(ctx: Ctx, flags: Parsed, found: list[Target]) -> str:
+    # kubectl's get.go names the namespace only when every listed kind is namespaced
+    # (allResourcesNamespaced): `get storageclass` or `get pods,pv` answer without one.
+    if flags.on("all-namespaces") or not all(t.resource.namespaced for t in found):
         return "No resources found\n"
     return f"No resources found in {ctx.namespace} namespace.\n"
 
@@ -349,7 +351,7 @@ def run_get(ctx: Ctx, flags: Parsed) -> None:
         ctx.code = 1
     if not objects:
         if not errors and not single and fmt.partition("=")[0] not in {"yaml", "json"}:
-            ctx.err.append(_no_resources(ctx, flags))
+            ctx.err.append(_no_resources(ctx, flags, found))
         elif not errors and fmt.partition("=")[0] in {"yaml", "json"} and not single:
             ctx.print(print_objects(ctx, flags, [], single=False, with_kind=with_kind))
         return
@@ -389,7 +391,7 @@ def _watch(ctx: Ctx, flags: Parsed, found: list[Target], with_kind: bool) -> Non
         if objects:
             ctx.print(_watch_chunk(ctx, flags, objects, with_kind, widths, headers=True, fmt=fmt))
         else:
-            ctx.err.append(_no_resources(ctx, flags))
+            ctx.err.append(_no_resources(ctx, flags, found))
     printed_header = bool(objects) and not flags.on("watch-only")
     resource = found[0].resource
     wanted_name = found[0].name

@@ -762,6 +762,26 @@ def _pvc(world: World, obj: Obj, wide: bool) -> Row:
     ] + ([spec.get("volumeMode") or "<unset>"] if wide else [])
 
 
+def _pv(world: World, obj: Obj, wide: bool) -> Row:
+    """printPersistentVolume: the claim as namespace/name, REASON from the status."""
+    meta, spec, status = _meta(obj), _spec(obj), _status(obj)
+    ref = spec.get("claimRef") or {}
+    claim = f"{ref.get('namespace', '')}/{ref.get('name', '')}" if ref else ""
+    phase = "Terminating" if meta.get("deletionTimestamp") else str(status.get("phase", ""))
+    return [
+        meta.get("name", ""),
+        str((spec.get("capacity") or {}).get("storage", "")),
+        _access_modes(spec.get("accessModes") or []),
+        str(spec.get("persistentVolumeReclaimPolicy", "")),
+        phase,
+        claim,
+        str(spec.get("storageClassName") or ""),
+        spec.get("volumeAttributesClassName") or "<unset>",
+        str(status.get("reason", "")),
+        age(world, meta.get("creationTimestamp")),
+    ] + ([spec.get("volumeMode") or "<unset>"] if wide else [])
+
+
 def _access_modes(modes: Sequence[str]) -> str:
     short = {
         "ReadWriteOnce": "RWO",
@@ -933,6 +953,22 @@ TABLES: dict[str, tuple[list[str], list[str], Printer]] = {
         ],
         ["VOLUMEMODE"],
         _pvc,
+    ),
+    "persistentvolumes": (
+        [
+            "NAME",
+            "CAPACITY",
+            "ACCESS MODES",
+            "RECLAIM POLICY",
+            "STATUS",
+            "CLAIM",
+            "STORAGECLASS",
+            "VOLUMEATTRIBUTESCLASS",
+            "REASON",
+            "AGE",
+        ],
+        ["VOLUMEMODE"],
+        _pv,
     ),
     "leases": (["NAME", "HOLDER", "AGE"], [], _lease),
     "networkpolicies": (["NAME", "POD-SELECTOR", "AGE"], [], _netpol),
