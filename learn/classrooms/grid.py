@@ -16,7 +16,7 @@ from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import timesince_filter
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import template_localtime
+from django.utils.timezone import is_aware, localtime
 
 from learn.classrooms.selectors import Dashboard, StudentRow
 
@@ -35,7 +35,9 @@ _ROW = (
 def _last(row: StudentRow, board: Dashboard) -> str:
     if not row.last_at:
         return "never"
-    iso = escape(date_filter(template_localtime(row.last_at), "c"))
+    # What the template engine hands a date filter (template_localtime): local time if aware.
+    moment = localtime(row.last_at) if is_aware(row.last_at) else row.last_at
+    iso = escape(date_filter(moment, "c"))
     return f'<time datetime="{iso}">{escape(timesince_filter(row.last_at, board.now))} ago</time>'
 
 
