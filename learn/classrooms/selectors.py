@@ -178,7 +178,8 @@ _Progress = tuple[
     dict[_ProgressKey, tuple[int, int, int, int, datetime]], dict[_ProgressKey, datetime]
 ]
 # Per process, the last progress read of a few classes, under the version it was read at.
-_progress_cache: OrderedDict[int, tuple[tuple[Any, ...], _Progress]] = OrderedDict()
+# Per class: (world token, memberships, lessons), each student's token, the rows.
+_progress_cache: OrderedDict[int, tuple[tuple[Any, ...], dict[int, str], _Progress]] = OrderedDict()
 _progress_lock = threading.Lock()
 PROGRESS_CACHE_CLASSES = 32
 
@@ -194,24 +195,46 @@ def _class_progress(
     course sync retiring a question). The tokens are read before the queries, so a write
     racing them leaves its rows under a token that is already dead: at worst a miss, never
     an old board. Without a shared cache (settings.SHARED_CACHE "none") every token is new
-    on every read: never a hit."""
-    keys = [WORLD, *(learner_gen_key(Learner(user_id=m.user_id)) for m in students)]
-    tokens = generations(keys)
-    version = (
-        tuple(tokens[key] for key in keys),
+    on every read: never a hit. When only some students' tokens changed, only their rows
+    are read again."""
+    keys = {m.user_id: learner_gen_key(Learner(user_id=m.user_id)) for m in students}
+    tokens = generations([WORLD, *keys.values()])
+    base = (
+        tokens[WORLD],
         # A recreated database reusing the ids never meets the old class's rows.
         tuple((m.pk, m.user_id, m.joined_at) for m in students),
         tuple((lesson.pk, lesson.question_count) for lesson in lessons),
     )
+    students_now = {user_id: tokens[key] for user_id, key in keys.items()}
     with _progress_lock:
         hit = _progress_cache.get(classroom.pk)
-        if hit is not None and hit[0] == version:
-            _progress_cache.move_to_end(classroom.pk)
-            return hit[1]
-    ids = student_ids(classroom)
+    if hit is not None and hit[0] == base:
+        # Only the students whose token changed (those who answered) are read again.
+        old_tokens, (old_grouped, old_marks) = hit[1], hit[2]
+        changed = [u for u, token in students_now.items() if old_tokens.get(u) != token]
+        if not changed:
+            return old_grouped, old_marks
+        fresh_grouped, fresh_marks = _progress_rows(changed)
+        dropped = set(changed)
+        grouped = {k: v for k, v in old_grouped.items() if k[0] not in dropped}
+        grouped.update(fresh_grouped)
+        marks = {k: v for k, v in old_marks.items() if k[0] not in dropped}
+        marks.update(fresh_marks)
+    else:
+        grouped, marks = _progress_rows(student_ids(classroom))
+    with _progress_lock:
+        _progress_cache[classroom.pk] = (base, students_now, (grouped, marks))
+        _progress_cache.move_to_end(classroom.pk)
+        while len(_progress_cache) > PROGRESS_CACHE_CLASSES:
+            _progress_cache.popitem(last=False)
+    return grouped, marks
+
+
+def _progress_rows(user_ids: Any) -> _Progress:
+    """Question states grouped by (student, lesson), and lesson marks, of these students."""
     counts = (
         QuestionState.objects.filter(
-            user_id__in=ids, question__retired=False, question__lesson__retired=False
+            user_id__in=user_ids, question__retired=False, question__lesson__retired=False
         )
         .values_list("user_id", "question__lesson_id")
         .annotate(
@@ -230,14 +253,9 @@ def _class_progress(
     marks = {
         (user_id, lesson_id): done_at
         for user_id, lesson_id, done_at in LessonMark.objects.filter(
-            user_id__in=ids, lesson__retired=False
+            user_id__in=user_ids, lesson__retired=False
         ).values_list("user_id", "lesson_id", "done_at")
     }
-    with _progress_lock:
-        _progress_cache[classroom.pk] = (version, (grouped, marks))
-        _progress_cache.move_to_end(classroom.pk)
-        while len(_progress_cache) > PROGRESS_CACHE_CLASSES:
-            _progress_cache.popitem(last=False)
     return grouped, marks
 
 

@@ -54,3 +54,23 @@ def test_a_student_added_without_signals_shows_at_the_next_refresh(
     assert cells_of(client.get(url, **HTMX).content.decode(), "late000") == ["–", "–", "–"]
     answer(late, Question.objects.get(key="t-second"), right=True)
     assert cells_of(client.get(url, **HTMX).content.decode(), "late000") == ["–", "–", "✓ 100%"]
+
+
+def test_only_the_student_who_answered_is_read_again(client: Client, world: Any) -> None:
+    course = {q.key: q for q in Question.objects.all()}
+    [other] = make_students(world.classroom, 1, prefix="o")
+    answer(other, course["t-single"], right=True)
+    answer(world.student, course["t-second"], right=False)
+    client.force_login(world.owner)
+    url = f"/classrooms/{world.classroom.pk}/"
+    first = client.get(url, **HTMX).content.decode()
+    assert cells_of(first, "o000") == ["1/4 · 100%", "–", "–"]
+    answer(world.student, course["t-second"], right=True)
+    html = client.get(url, **HTMX).content.decode()
+    # The answering student's row is new; the other's, kept from the cache, is unchanged.
+    assert cells_of(html, "stu") == ["–", "–", "✓ 50%"]
+    assert cells_of(html, "o000") == ["1/4 · 100%", "–", "–"]
+    answer(other, course["t-multiple"], right=False)
+    html = client.get(url, **HTMX).content.decode()
+    assert cells_of(html, "o000") == ["1/4 · 50%", "–", "–"]
+    assert cells_of(html, "stu") == ["–", "–", "✓ 50%"]
