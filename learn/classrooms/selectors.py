@@ -18,7 +18,7 @@ from learn.classrooms.answers import answer_fragments, answer_text, right_fragme
 from learn.classrooms.models import Classroom, LiveQuestion, Membership, Removal
 from learn.content.models import Lesson, Module, Question
 from learn.content.parser import normalise_text_answer
-from learn.core.freshness import WORLD, generations, learner_gen_key
+from learn.core.freshness import generations, learner_gen_key
 from learn.progress.learner import Learner
 from learn.progress.models import Attempt, LessonMark, QuestionState
 
@@ -178,7 +178,7 @@ _Progress = tuple[
     dict[_ProgressKey, tuple[int, int, int, int, datetime]], dict[_ProgressKey, datetime]
 ]
 # Per process, the last progress read of a few classes, under the version it was read at.
-# Per class: (world token, memberships, lessons), each student's token, the rows.
+# Per class: (memberships, lessons), each student's token, the rows.
 _progress_cache: OrderedDict[int, tuple[tuple[Any, ...], dict[int, str], _Progress]] = OrderedDict()
 _progress_lock = threading.Lock()
 PROGRESS_CACHE_CLASSES = 32
@@ -190,17 +190,19 @@ def _class_progress(
     """The class's question states grouped by (student, lesson) and its lesson marks: the
     dashboard's two big queries. They are kept per process under the generation tokens of
     learn/core/freshness.py: every student's own (replaced after any write of their question
-    states, marks or attempts, by request or by signal) and the world's (members joining or
-    leaving), plus the memberships themselves and the lessons' ids and question counts (a
+    states, marks or attempts, by request or by signal), plus the memberships themselves
+    (members joining, leaving or removed) and the lessons' ids and question counts (a
     course sync retiring a question). The tokens are read before the queries, so a write
     racing them leaves its rows under a token that is already dead: at worst a miss, never
     an old board. Without a shared cache (settings.SHARED_CACHE "none") every token is new
     on every read: never a hit. When only some students' tokens changed, only their rows
     are read again."""
     keys = {m.user_id: learner_gen_key(Learner(user_id=m.user_id)) for m in students}
-    tokens = generations([WORLD, *keys.values()])
+    tokens = generations(list(keys.values()))
+    # Not the world's token: every live answer in any class replaces it, which would make
+    # every refresh of a live class read everyone. What it stands for here (who is in the
+    # class) is the memberships themselves, read fresh on every refresh.
     base = (
-        tokens[WORLD],
         # A recreated database reusing the ids never meets the old class's rows.
         tuple((m.pk, m.user_id, m.joined_at) for m in students),
         tuple((lesson.pk, lesson.question_count) for lesson in lessons),
