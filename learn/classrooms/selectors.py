@@ -4,7 +4,8 @@ students, lessons or answers: progress is read as aggregates grouped by (student
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+import threading
+from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,6 +18,8 @@ from learn.classrooms.answers import answer_fragments, answer_text, right_fragme
 from learn.classrooms.models import Classroom, LiveQuestion, Membership, Removal
 from learn.content.models import Lesson, Module, Question
 from learn.content.parser import normalise_text_answer
+from learn.core.freshness import generations, learner_gen_key
+from learn.progress.learner import Learner
 from learn.progress.models import Attempt, LessonMark, QuestionState
 
 SORTS = ("name", "done", "accuracy", "last")
@@ -170,27 +173,70 @@ def clean_sort(sort: str, lessons: list[Lesson]) -> str:
     return "name"
 
 
-def classroom_dashboard(
-    classroom: Classroom,
-    *,
-    sort: str = "name",
-    direction: str = "asc",
-    idle_days: int = DEFAULT_IDLE_DAYS,
-) -> Dashboard:
-    """Four queries: members, lessons, grouped question states, lesson marks."""
-    now = timezone.now()
-    members = list(
-        Membership.objects.filter(classroom=classroom)
-        .select_related("user")
-        .order_by("user__username")
+_ProgressKey = tuple[int, int]
+_Progress = tuple[
+    dict[_ProgressKey, tuple[int, int, int, int, datetime]], dict[_ProgressKey, datetime]
+]
+# Per process, the last progress read of a few classes, under the version it was read at.
+# Per class: (memberships, lessons), each student's token, the rows.
+_progress_cache: OrderedDict[int, tuple[tuple[Any, ...], dict[int, str], _Progress]] = OrderedDict()
+_progress_lock = threading.Lock()
+PROGRESS_CACHE_CLASSES = 32
+
+
+def _class_progress(
+    classroom: Classroom, students: list[Membership], lessons: list[Lesson]
+) -> _Progress:
+    """The class's question states grouped by (student, lesson) and its lesson marks: the
+    dashboard's two big queries. They are kept per process under the generation tokens of
+    learn/core/freshness.py: every student's own (replaced after any write of their question
+    states, marks or attempts, by request or by signal), plus the memberships themselves
+    (members joining, leaving or removed) and the lessons' ids and question counts (a
+    course sync retiring a question). The tokens are read before the queries, so a write
+    racing them leaves its rows under a token that is already dead: at worst a miss, never
+    an old board. Without a shared cache (settings.SHARED_CACHE "none") every token is new
+    on every read: never a hit. When only some students' tokens changed, only their rows
+    are read again."""
+    keys = {m.user_id: learner_gen_key(Learner(user_id=m.user_id)) for m in students}
+    tokens = generations(list(keys.values()))
+    # Not the world's token: every live answer in any class replaces it, which would make
+    # every refresh of a live class read everyone. What it stands for here (who is in the
+    # class) is the memberships themselves, read fresh on every refresh.
+    base = (
+        # A recreated database reusing the ids never meets the old class's rows.
+        tuple((m.pk, m.user_id, m.joined_at) for m in students),
+        tuple((lesson.pk, lesson.question_count) for lesson in lessons),
     )
-    students = [m for m in members if m.role == Membership.STUDENT]
-    instructors = [m.user for m in members if m.role == Membership.INSTRUCTOR]
-    lessons = list(Lesson.objects.in_path_order())
-    ids = student_ids(classroom)
+    students_now = {user_id: tokens[key] for user_id, key in keys.items()}
+    with _progress_lock:
+        hit = _progress_cache.get(classroom.pk)
+    if hit is not None and hit[0] == base:
+        # Only the students whose token changed (those who answered) are read again.
+        old_tokens, (old_grouped, old_marks) = hit[1], hit[2]
+        changed = [u for u, token in students_now.items() if old_tokens.get(u) != token]
+        if not changed:
+            return old_grouped, old_marks
+        fresh_grouped, fresh_marks = _progress_rows(changed)
+        dropped = set(changed)
+        grouped = {k: v for k, v in old_grouped.items() if k[0] not in dropped}
+        grouped.update(fresh_grouped)
+        marks = {k: v for k, v in old_marks.items() if k[0] not in dropped}
+        marks.update(fresh_marks)
+    else:
+        grouped, marks = _progress_rows(student_ids(classroom))
+    with _progress_lock:
+        _progress_cache[classroom.pk] = (base, students_now, (grouped, marks))
+        _progress_cache.move_to_end(classroom.pk)
+        while len(_progress_cache) > PROGRESS_CACHE_CLASSES:
+            _progress_cache.popitem(last=False)
+    return grouped, marks
+
+
+def _progress_rows(user_ids: Any) -> _Progress:
+    """Question states grouped by (student, lesson), and lesson marks, of these students."""
     counts = (
         QuestionState.objects.filter(
-            user_id__in=ids, question__retired=False, question__lesson__retired=False
+            user_id__in=user_ids, question__retired=False, question__lesson__retired=False
         )
         .values_list("user_id", "question__lesson_id")
         .annotate(
@@ -202,16 +248,38 @@ def classroom_dashboard(
         )
         .order_by()
     )
-    grouped: dict[tuple[int, int], tuple[int, int, int, int, datetime]] = {
+    grouped = {
         (user_id, lesson_id): (solved, touched, tries or 0, correct or 0, last)
         for user_id, lesson_id, solved, touched, tries, correct, last in counts
     }
-    marks: dict[tuple[int, int], datetime] = {
+    marks = {
         (user_id, lesson_id): done_at
         for user_id, lesson_id, done_at in LessonMark.objects.filter(
-            user_id__in=ids, lesson__retired=False
+            user_id__in=user_ids, lesson__retired=False
         ).values_list("user_id", "lesson_id", "done_at")
     }
+    return grouped, marks
+
+
+def classroom_dashboard(
+    classroom: Classroom,
+    *,
+    sort: str = "name",
+    direction: str = "asc",
+    idle_days: int = DEFAULT_IDLE_DAYS,
+) -> Dashboard:
+    """Four queries (members, lessons, grouped question states, lesson marks), two when no
+    student's progress changed since the last call (see _class_progress)."""
+    now = timezone.now()
+    members = list(
+        Membership.objects.filter(classroom=classroom)
+        .select_related("user")
+        .order_by("user__username")
+    )
+    students = [m for m in members if m.role == Membership.STUDENT]
+    instructors = [m.user for m in members if m.role == Membership.INSTRUCTOR]
+    lessons = list(Lesson.objects.in_path_order())
+    grouped, marks = _class_progress(classroom, students, lessons)
 
     totals = [LessonTotal(lesson) for lesson in lessons]
     idle_since = now - timedelta(days=idle_days)

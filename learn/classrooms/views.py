@@ -43,6 +43,7 @@ from learn.classrooms.forms import (
     PacingForm,
     PushForm,
 )
+from learn.classrooms.grid import board_rows_html
 from learn.classrooms.models import Classroom, LiveQuestion, Membership
 from learn.content.models import Lesson, Question
 from learn.core.freshness import quiet_poll
@@ -247,6 +248,7 @@ def dashboard(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             (lesson, *_sort_link(board, f"lesson-{lesson.slug}").values())
             for lesson in board.lessons
         ],
+        "grid_rows": board_rows_html(board),
         "join_url": request.build_absolute_uri(classroom.join_path),
         "tab": "progress",
     }
