@@ -18,6 +18,7 @@ from learn.classrooms.answers import answer_fragments, answer_text, right_fragme
 from learn.classrooms.models import Classroom, LiveQuestion, Membership, Removal
 from learn.content.models import Lesson, Module, Question
 from learn.content.parser import normalise_text_answer
+from learn.content.version import course_version
 from learn.core.freshness import generations, learner_gen_key
 from learn.progress.learner import Learner
 from learn.progress.models import Attempt, LessonMark, QuestionState
@@ -206,6 +207,9 @@ def _class_progress(
         # A recreated database reusing the ids never meets the old class's rows.
         tuple((m.pk, m.user_id, m.joined_at) for m in students),
         tuple((lesson.pk, lesson.question_count) for lesson in lessons),
+        # A sync that retires one question and adds another keeps a lesson's count but
+        # changes which states count: the course version changes with every sync.
+        course_version(),
     )
     students_now = {user_id: tokens[key] for user_id, key in keys.items()}
     with _progress_lock:

@@ -74,3 +74,27 @@ def test_only_the_student_who_answered_is_read_again(client: Client, world: Any)
     html = client.get(url, **HTMX).content.decode()
     assert cells_of(html, "o000") == ["1/4 · 50%", "–", "–"]
     assert cells_of(html, "stu") == ["–", "–", "✓ 50%"]
+
+
+def test_a_course_sync_reads_the_class_again(client: Client, world: Any) -> None:
+    # A sync may retire one question and add another in the same lesson: the lesson's count
+    # stays, which states count does not. Every sync changes the course version
+    # (learn/content/version.py), and the kept progress is keyed on it.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from learn.content.models import CourseVersion
+    from learn.content.version import forget_course_version
+
+    client.force_login(world.owner)
+    url = f"/classrooms/{world.classroom.pk}/"
+    client.get(url, **HTMX)
+    with CaptureQueriesContext(connection) as warm:
+        client.get(url, **HTMX)
+    CourseVersion.objects.update_or_create(pk=1, defaults={"digest": "after-a-sync"})
+    forget_course_version()
+    with CaptureQueriesContext(connection) as after_sync:
+        client.get(url, **HTMX)
+    grouped = [q["sql"] for q in after_sync.captured_queries if "questionstate" in q["sql"].lower()]
+    assert grouped, "the states were not read again after the course changed"
+    assert not [q for q in warm.captured_queries if "questionstate" in q["sql"].lower()]
