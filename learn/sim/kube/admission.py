@@ -517,22 +517,21 @@ def scheme_defaults(
 # --------------------------------------------------------------------------- 2. admission plugins
 
 
-def request_name(meta: Mapping[str, Any]) -> str:
-    """The name admission errors quote. A Pod a controller creates names none in its request,
-    only a generateName: admission's attributes carry that (apiserver admission/errors.go
-    extractResourceName), so a FailedCreate reads `pods "web-6f9c4b7d8d-" is forbidden`, the
-    same message every retry (the sim's generated name is that prefix and 5 characters)."""
-    name = str(meta.get("name") or "")
-    generate = str(meta.get("generateName") or "")
-    if generate and name.startswith(generate) and len(name) == len(generate) + 5:
-        return generate
-    return name
+def request_name(store: api.Store, meta: Mapping[str, Any]) -> str:
+    """The name admission errors quote: the request's own, else its generateName (apiserver
+    admission/errors.go extractResourceName). A Pod a controller creates asks for a
+    generateName only, so its FailedCreate reads `pods "web-6f9c4b7d8d-" is forbidden`, the
+    same message every retry."""
+    requested = store.admission_name
+    if requested is None:  # not inside an admission pass: the object's own name
+        requested = str(meta.get("name") or "")
+    return requested or str(meta.get("generateName") or "")
 
 
-def _forbidden(obj: Mapping[str, Any], message: str) -> api.ApiError:
+def _forbidden(store: api.Store, obj: Mapping[str, Any], message: str) -> api.ApiError:
     """admission.NewForbidden: `pods "web" is forbidden: <message>` (`pods is forbidden` when
     the request named nothing)."""
-    name = request_name(_dict(obj.get("metadata")))
+    name = request_name(store, _dict(obj.get("metadata")))
     target = f'pods "{name}"' if name else "pods"
     return api.ApiError("Forbidden", f"{target} is forbidden: {message}", kind="Pod", name=name)
 
@@ -614,6 +613,7 @@ def service_account(
     sa = service_account_exists(store, namespace, name)
     if sa is None:
         raise _forbidden(
+            store,
             obj,
             f"error looking up service account {namespace}/{name}: "
             f'serviceaccount "{name}" not found',
@@ -711,7 +711,7 @@ def priority(
         else:
             found = store.get("priorityclasses", "", class_name)
             if found is None:
-                raise _forbidden(obj, f"no PriorityClass with name {class_name} was found")
+                raise _forbidden(store, obj, f"no PriorityClass with name {class_name} was found")
             value = int(found.get("value") or 0)
             policy = found.get("preemptionPolicy") or policy
     else:
@@ -723,6 +723,7 @@ def priority(
                 break
     if spec.get("priority") is not None and spec["priority"] != value:
         raise _forbidden(
+            store,
             obj,
             "the integer value of priority "
             f"({spec['priority']}) must not be provided in pod spec; priority admission "

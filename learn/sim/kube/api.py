@@ -175,6 +175,10 @@ class Store:
     # Where the API server's warnings for the request being served go (the `Warning` headers
     # kubectl prints on stderr): set by the kubectl command running. Transient too.
     warn_to: Callable[[str], None] | None = None
+    # The name the request being admitted carried (empty when it asked for a generateName):
+    # admission errors quote it, as the API server builds its admission attributes from the
+    # request before the registry generates a name. Transient, set only inside _admit.
+    admission_name: str | None = None
 
     def warning(self, text: str) -> None:
         if self.warn_to is not None:
@@ -305,9 +309,22 @@ class Store:
         if not AUTHORIZE:
             raise ApiError("Forbidden", "no authorizer is installed in this sandbox")
 
-    def _admit(self, operation: str, obj: Object, old: Object | None, user: User | None) -> None:
-        for _order, _name, fn in ADMISSION:
-            fn(self, operation, obj, old, user)
+    def _admit(
+        self,
+        operation: str,
+        obj: Object,
+        old: Object | None,
+        user: User | None,
+        requested: str | None = None,
+    ) -> None:
+        self.admission_name = (
+            requested if requested is not None else str(obj["metadata"].get("name") or "")
+        )
+        try:
+            for _order, _name, fn in ADMISSION:
+                fn(self, operation, obj, old, user)
+        finally:
+            self.admission_name = None
 
     def create(
         self, obj: Mapping[str, Any], *, user: User | None = None, dry_run: bool = False
@@ -323,6 +340,7 @@ class Store:
         else:
             meta.pop("namespace", None)
         namespace = meta.get("namespace", "")
+        requested = str(meta.get("name") or "")
         if not meta.get("name") and meta.get("generateName"):
             meta["name"] = f"{meta['generateName']}{self.world.suffix()}"
         name = meta.get("name") or ""
@@ -342,7 +360,7 @@ class Store:
                     f'{res.name} "{name}" is forbidden: unable to create new content in namespace '
                     f"{namespace} because it is being terminated",
                 )
-        self._admit("CREATE", new, None, user)
+        self._admit("CREATE", new, None, user, requested)
         name = new["metadata"].get("name") or ""
         key = key_of(res, namespace, name)
         if name and self._raw(key) is not None:

@@ -416,7 +416,7 @@ def pod_security(
         level, version = policy(ns, "enforce")
         failed = violations(level, spec)
         if failed:
-            name = admission.request_name(meta)
+            name = admission.request_name(store, meta)
             target = f'pods "{name}"' if name else "pods"
             raise api.ApiError(
                 "Forbidden",
